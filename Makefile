@@ -1,0 +1,87 @@
+# heapkit: six lecture allocators, one grader.
+#
+#   make                     build every stage and the harness (build/heapkit)
+#   make test                the kit's own tests; ends with "N passed, M failed"
+#   make grade [STAGE=n] [SRC=file.c] [FORMAT=text|json|tap|gradescope|autolab] [OUT=path]
+#   make bench | make demo STAGE=n | make trace STAGE=n FILES=... | make run STAGE=n CMD="..."
+#
+# Each part of the kit keeps its own targets in mk/<part>.mk, included at the end.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c17 -Wall -Wextra
+ALLFLAGS = $(WARN) -D_DEFAULT_SOURCE $(CFLAGS) -Icommon
+
+STAGES := stage1_minimal stage2_pad stage3_list stage4_dlist stage5_bins stage6_mmap
+B      := build
+
+# What a stage exports to the harness, renamed stageN_heapmgr_* so six stages fit in one program.
+STAGE_API := heapmgr_malloc heapmgr_free heapmgr_realloc heapmgr_check heapmgr_calloc
+
+COMMON_HDRS := $(wildcard common/*.h)
+SIM_OBJS    := $(B)/common/os_sim.o $(B)/common/os_count.o $(B)/common/heapwalk.o
+HARNESS_SRCS := $(wildcard tests/harness/*.c)
+HARNESS_OBJS := $(patsubst tests/harness/%.c,$(B)/harness/%.o,$(HARNESS_SRCS))
+
+.PHONY: all clean test
+all: $(foreach s,$(STAGES),$(B)/$(s)/libheapmgr.a) $(B)/heapkit
+	@echo "built: build/<stage>/libheapmgr.a for $(words $(STAGES)) stages, and build/heapkit"
+
+# ---- common/ ---------------------------------------------------------------------------------------
+$(B)/common/%.o: common/%.c $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALLFLAGS) -c $< -o $@
+
+$(B)/common/libcommon-sim.a: $(SIM_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# ---- the stages -------------------------------------------------------------------------------------
+$(B)/%/heapmgr.o: %/heapmgr.c $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALLFLAGS) -c $< -o $@
+
+$(B)/%/alloc_extra.o: common/alloc_extra.c $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALLFLAGS) -c $< -o $@
+
+# The static library of DESIGN.md: the stage, common/ and the simulated seam, names as in heapmgr.h.
+$(B)/%/libheapmgr.a: $(B)/%/heapmgr.o $(B)/%/alloc_extra.o $(SIM_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# One relocatable object per stage with only the contract global, renamed with the stage's prefix.
+stage_prefix = $(firstword $(subst _, ,$(notdir $(1))))
+$(B)/%/stage.o: $(B)/%/heapmgr.o $(B)/%/alloc_extra.o
+	ld -r -o $@.whole $^
+	objcopy $(foreach f,$(STAGE_API),--redefine-sym $(f)=$(call stage_prefix,$*)_$(f) \
+	        --keep-global-symbol $(call stage_prefix,$*)_$(f)) $@.whole $@
+	@rm -f $@.whole
+
+# ---- the harness ------------------------------------------------------------------------------------
+$(B)/harness/%.o: tests/harness/%.c $(wildcard tests/harness/*.h) $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALLFLAGS) -c $< -o $@
+
+$(B)/harness/libharness.a: $(HARNESS_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/heapkit: $(B)/harness/libharness.a $(foreach s,$(STAGES),$(B)/$(s)/stage.o) $(B)/common/libcommon-sim.a
+	$(CC) $(ALLFLAGS) -o $@ $(foreach s,$(STAGES),$(B)/$(s)/stage.o) $(B)/harness/libharness.a \
+	      $(B)/common/libcommon-sim.a -lm
+
+clean:
+	rm -rf $(B) dist
+
+# ---- tests ------------------------------------------------------------------------------------------
+# Each part adds its test programs to TEST_PROGS and its suites (executables printing PASS/FAIL lines)
+# to tests/suites/. tests/run-suites runs every suite and prints the tally.
+TEST_PROGS :=
+
+include $(sort $(wildcard mk/*.mk))
+
+test: all $(TEST_PROGS)
+	@tests/run-suites
+
+.SECONDARY:
