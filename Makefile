@@ -13,7 +13,7 @@ WARN    := -std=c17 -Wall -Wextra
 ALLFLAGS = $(WARN) -D_DEFAULT_SOURCE $(CFLAGS) -Icommon
 
 STAGES := stage1_minimal stage2_pad stage3_list stage4_dlist stage5_bins stage6_mmap
-B      := build
+B      ?= build
 
 # What a stage exports to the harness, renamed stageN_heapmgr_* so six stages fit in one program.
 STAGE_API := heapmgr_malloc heapmgr_free heapmgr_realloc heapmgr_check heapmgr_calloc
