@@ -1,0 +1,42 @@
+/* replay.h: replaying a trace on a stage, checked or timed. */
+#ifndef HEAPKIT_REPLAY_H
+#define HEAPKIT_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "stages.h"
+#include "tracefile.h"
+
+/* The allocator a replay runs on: a stage, or the C library's malloc (stage == NULL). */
+struct replay_target {
+    const struct stage *stage;   /* NULL = the C library */
+};
+
+struct replay_check_options {
+    size_t check_every;          /* call the stage's heapmgr_check every N ops; 0 = never */
+    bool walk_heap;              /* run the generic heap walk (stages 3-5) at the same times */
+};
+
+struct replay_check_result {
+    bool ok;
+    size_t failed_op;            /* 0-based op index of the first failure */
+    char why[256];               /* what was expected and what happened, naming the op */
+    size_t peak_live_bytes;      /* peak sum of live request sizes */
+    size_t peak_footprint_bytes; /* peak heap + mapped bytes from the seam (C library: see replay.c) */
+    unsigned long syscalls;      /* os_* calls made during the replay */
+};
+
+/* Replays t checking alignment, overlap (including containment), payload integrity at every free
+ * and realloc, NULL returns, and the stage's checker / heap walk as asked. Stops at the first failure.
+ * Sets a progress counter (replay_current_op) before each op so a crash can be placed. */
+void replay_checked(struct replay_target target, const struct trace *t, struct replay_check_options opts,
+                    struct replay_check_result *out);
+
+/* The op being replayed now (for crash reports from a child process). */
+extern volatile size_t replay_current_op;
+
+/* Replays t without checks, returning elapsed seconds (monotonic clock); -1 if an allocation failed. */
+double replay_timed(struct replay_target target, const struct trace *t);
+
+#endif
