@@ -39,4 +39,24 @@ extern volatile size_t replay_current_op;
 /* Replays t without checks, returning elapsed seconds (monotonic clock); -1 if an allocation failed. */
 double replay_timed(struct replay_target target, const struct trace *t);
 
+/* ---- extensions used by heapkit trace and bench ---------------------------------------------------- */
+
+/* "stage 4 (Doubly linked list)" or "C library". */
+const char *replay_target_name(struct replay_target target, char *buf, size_t cap);
+
+/* Time spent per kind of op, each op timed alone with the clock's own cost subtracted. */
+enum replay_kind { REPLAY_ALLOC, REPLAY_FREE, REPLAY_REALLOC, REPLAY_KINDS };
+
+struct replay_times {
+    double seconds[REPLAY_KINDS];   /* summed over the ops of each kind */
+    size_t count[REPLAY_KINDS];
+};
+
+/* Replays t without checks, timing every op by itself. Returns 0, or -1 if an allocation failed. */
+int replay_timed_by_kind(struct replay_target target, const struct trace *t, struct replay_times *out);
+
+/* The allocator's footprint now: heap + mapped bytes of the seam for a stage; for the C library,
+ * mallinfo2()'s arena + hblkhd (bytes taken from the kernel by brk and by mmap). */
+size_t replay_footprint_now(struct replay_target target);
+
 #endif
