@@ -49,8 +49,8 @@
 /* The heap grows by at least this much at a time, so that most mallocs need no system call. */
 enum { MIN_GROW_BYTES = 8192 };
 
-_Static_assert(MIN_GROW_BYTES % CHUNK_UNIT == 0, "the heap grows by whole units");
-_Static_assert(MIN_GROW_BYTES >= CHUNK_MIN_BYTES, "a grow makes at least one chunk");
+_Static_assert((size_t)MIN_GROW_BYTES % CHUNK_UNIT == 0, "the heap grows by whole units");
+_Static_assert((size_t)MIN_GROW_BYTES >= (size_t)CHUNK_MIN_BYTES, "a grow makes at least one chunk");
 
 /* ---- the heap and the free list ----------------------------------------------------------- */
 
