@@ -1,0 +1,51 @@
+# The preload library: build/<stage>/libheapmgr-preload.so, each stage as a drop-in malloc for
+# LD_PRELOAD (kernel seam, one lock, the whole malloc family), and `make run STAGE=n CMD="..."`.
+#
+# Every object of the library is compiled position-independent and hidden: only the malloc family
+# (marked PRELOAD_EXPORT in preload/) is visible to the program. The compiler must not turn code
+# inside malloc into calls to malloc (it may rewrite malloc+memset as calloc), hence -fno-builtin-*.
+
+PRELOAD_SRCS   := $(wildcard preload/*.c)
+PRELOAD_HDRS   := $(wildcard preload/*.h)
+PRELOAD_CFLAGS  = $(ALLFLAGS) -fPIC -fvisibility=hidden -pthread \
+                  -fno-builtin-malloc -fno-builtin-calloc -fno-builtin-realloc -fno-builtin-free
+PRELOAD_COMMON := $(B)/common/pic/os_kernel.o $(B)/common/pic/os_count.o $(B)/common/pic/heapwalk.o
+
+$(B)/common/pic/%.o: common/%.c $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(PRELOAD_CFLAGS) -c $< -o $@
+
+# preload_rules(stage folder): the stage, alloc_extra and the preload layer compiled for that stage.
+define preload_rules
+$(B)/$(1)/pic/heapmgr.o: $(1)/heapmgr.c $(COMMON_HDRS)
+	@mkdir -p $$(@D)
+	$(CC) $(PRELOAD_CFLAGS) -c $$< -o $$@
+
+$(B)/$(1)/pic/alloc_extra.o: common/alloc_extra.c $(COMMON_HDRS)
+	@mkdir -p $$(@D)
+	$(CC) $(PRELOAD_CFLAGS) -c $$< -o $$@
+
+$(B)/$(1)/pic/preload-%.o: preload/%.c $(PRELOAD_HDRS) $(COMMON_HDRS)
+	@mkdir -p $$(@D)
+	$(CC) $(PRELOAD_CFLAGS) -DHEAPKIT_STAGE_FOLDER='"$(1)"' -c $$< -o $$@
+
+$(B)/$(1)/libheapmgr-preload.so: $(B)/$(1)/pic/heapmgr.o $(B)/$(1)/pic/alloc_extra.o $(PRELOAD_COMMON) \
+        $(patsubst preload/%.c,$(B)/$(1)/pic/preload-%.o,$(PRELOAD_SRCS))
+	$(CC) -shared -pthread -Wl,-z,defs -Wl,-z,now -o $$@ $$^
+endef
+
+$(foreach s,$(STAGES),$(eval $(call preload_rules,$(s))))
+
+all: $(foreach s,$(STAGES),$(B)/$(s)/libheapmgr-preload.so)
+
+# The C test program of the malloc family's semantics, run under each stage's library.
+$(B)/tests/preload/%: tests/preload/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALLFLAGS) -pthread -o $@ $< -ldl
+
+TEST_PROGS += $(B)/tests/preload/api_test
+
+.PHONY: run
+run: $(B)/heapkit $(if $(STAGE),$(B)/$(word $(STAGE),$(STAGES))/libheapmgr-preload.so)
+	@test -n "$(STAGE)" -a -n "$(CMD)" || { echo 'usage: make run STAGE=n CMD="command args..."'; exit 2; }
+	$(B)/heapkit run --stage $(STAGE) -- $(CMD)
