@@ -1,7 +1,7 @@
-/* BUG: the 3000th call of malloc dereferences a null pointer (a crash after N operations: the grader
+/* BUG: the 500th call of malloc dereferences a null pointer (a crash after N operations: the grader
  *      must report the signal and still finish every other test).
  * STAGE: 1
- * EXPECT: workload.*
+ * EXPECT: some:workload.*@crash
  *
  * A member of the grader's zoo (tests/zoo/README.md): the reference stage1_minimal/heapmgr.c
  * with exactly this one bug, marked "ZOO BUG" below. tests/suites/35-zoo asserts the grader catches it.
@@ -54,8 +54,8 @@ static void *grow_heap(size_t req_bytes)
 void *heapmgr_malloc(size_t req_bytes)
 {
     static unsigned long calls;
-    if (++calls == 3000)
-        *(volatile int *)(uintptr_t)(calls - calls) = 1;    /* ZOO BUG: crash on the 3000th call */
+    if (++calls == 500)
+        *(volatile int *)(uintptr_t)(calls - calls) = 1;    /* ZOO BUG: crash on the 500th call */
     if (req_bytes == 0)
         return NULL;                                /* allowed by the contract: no break move */
     return grow_heap(req_bytes);
@@ -75,8 +75,10 @@ void *heapmgr_realloc(void *mem, size_t req_bytes)
         return NULL;
     }
     /* No sizes are kept: the old block holds at most everything between it and the break. */
-    size_t old_bytes = (size_t)((char *)os_sbrk(0) - (char *)mem);
-    return heapmgr_realloc_by_moving(mem, old_bytes, req_bytes);
+    char *now = os_sbrk(0);
+    if (now == (void *)-1)
+        return NULL;                                /* the seam failed: the old block stays valid */
+    return heapmgr_realloc_by_moving(mem, (size_t)(now - (char *)mem), req_bytes);
 }
 
 int heapmgr_check(void)
@@ -84,9 +86,9 @@ int heapmgr_check(void)
     int violations = 0;
     if (highest_break == NULL)
         return 0;                                   /* nothing allocated yet */
-    char *now = os_sbrk(0);
-    if (now == (void *)-1)
-        return 0;                                   /* the seam refused even to tell: nothing to check */
+    /* os_heap_end reads the break without a counted seam call, so checking never disturbs the
+     * counters or an armed fault injection. */
+    char *now = os_heap_end();
     if (!chunk_is_aligned(now)) {
         fprintf(stderr, "heapmgr_check: M1 the break is 16-byte aligned: break at %p\n", (void *)now);
         violations++;

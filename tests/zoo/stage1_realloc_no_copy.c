@@ -1,7 +1,7 @@
 /* BUG: realloc moves the block but never copies its contents: the new block holds whatever the heap
  *      held there before, and the caller's data is lost.
  * STAGE: 1
- * EXPECT: api.realloc*
+ * EXPECT: api.realloc_grow api.realloc_shrink
  *
  * A member of the grader's zoo (tests/zoo/README.md): the reference stage1_minimal/heapmgr.c
  * with exactly this one bug, marked "ZOO BUG" below. tests/suites/35-zoo asserts the grader catches it.
@@ -72,8 +72,9 @@ void *heapmgr_realloc(void *mem, size_t req_bytes)
         return NULL;
     }
     /* No sizes are kept: the old block holds at most everything between it and the break. */
-    size_t old_bytes = (size_t)((char *)os_sbrk(0) - (char *)mem);
-    (void)old_bytes;
+    char *now = os_sbrk(0);
+    if (now == (void *)-1)
+        return NULL;                                /* the seam failed: the old block stays valid */
     void *moved = heapmgr_malloc(req_bytes);        /* ZOO BUG: nothing is copied */
     if (moved != NULL)
         heapmgr_free(mem);
@@ -85,9 +86,9 @@ int heapmgr_check(void)
     int violations = 0;
     if (highest_break == NULL)
         return 0;                                   /* nothing allocated yet */
-    char *now = os_sbrk(0);
-    if (now == (void *)-1)
-        return 0;                                   /* the seam refused even to tell: nothing to check */
+    /* os_heap_end reads the break without a counted seam call, so checking never disturbs the
+     * counters or an armed fault injection. */
+    char *now = os_heap_end();
     if (!chunk_is_aligned(now)) {
         fprintf(stderr, "heapmgr_check: M1 the break is 16-byte aligned: break at %p\n", (void *)now);
         violations++;

@@ -1,7 +1,7 @@
 /* BUG: the heap grows by just what is missing instead of by at least MIN_ALLOC, so the pad is always
  *      used up and every malloc moves the break: Minimal's cost, not Pad's.
  * STAGE: 2
- * EXPECT: lecture.*
+ * EXPECT: lecture.few_brk_moves
  *
  * A member of the grader's zoo (tests/zoo/README.md): the reference stage2_pad/heapmgr.c
  * with exactly this one bug, marked "ZOO BUG" below. tests/suites/35-zoo asserts the grader catches it.

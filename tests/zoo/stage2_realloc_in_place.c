@@ -1,7 +1,7 @@
 /* BUG: realloc returns the same pointer whatever the new size, as if every block could grow in place: a
  *      grown block runs over the blocks allocated after it.
  * STAGE: 2
- * EXPECT: api.realloc*
+ * EXPECT: api.no_overlap
  *
  * A member of the grader's zoo (tests/zoo/README.md): the reference stage2_pad/heapmgr.c
  * with exactly this one bug, marked "ZOO BUG" below. tests/suites/35-zoo asserts the grader catches it.
