@@ -280,7 +280,7 @@ static const char *const L6 = "L6 no two free chunks are adjacent";
 static void violation(struct check *ck, const char *invariant, const void *at, const char *details, ...)
 {
     const void *start = os_heap_start();
-    if (at >= start && at < (const void *)heap_end)
+    if (at >= start && at <= (const void *)heap_end)
         fprintf(stderr, "heapmgr_check: %s: chunk at offset 0x%zx ", invariant, chunk_offset(start, at));
     else
         fprintf(stderr, "heapmgr_check: %s: chunk at address %p (outside the heap) ", invariant, at);
@@ -296,6 +296,29 @@ static void violation(struct check *ck, const char *invariant, const void *at, c
 static bool in_heap(const chunk_t *c)
 {
     return chunk_is_aligned(c) && c >= heap_start && c < heap_end;
+}
+
+/* Per chunk in memory: L2, L6, and (when the list is sound) L4/L5 by walking the sorted list in
+ * step with memory, as a merge does. */
+static int check_chunk(chunk_t *c, void *arg)
+{
+    struct check *ck = arg;
+    if (chunk_footer_size(c) != chunk_size(c))
+        violation(ck, L2, c, "header says %zu bytes, footer says %zu", chunk_size(c), chunk_footer_size(c));
+    if (ck->prev_was_free && chunk_is_free(c))
+        violation(ck, L6, c, "is free and so is the chunk before it");
+    ck->prev_was_free = chunk_is_free(c);
+    if (ck->list_sound) {
+        while (ck->listed != NULL && ck->listed < c) {
+            violation(ck, L4, ck->listed, "is on the free list but is not the start of a chunk");
+            ck->listed = chunk_next_free(ck->listed);
+        }
+        if (ck->listed == c)
+            ck->listed = chunk_next_free(c);        /* listed, as it should be when free (L4) */
+        else if (chunk_is_free(c))
+            violation(ck, L5, c, "is free (%zu bytes) but not on the free list", chunk_size(c));
+    }
+    return 0;
 }
 
 /* L3 and L4 along the list. Every step must go up in memory, so the walk ends within the heap's
@@ -320,29 +343,6 @@ static void check_list(struct check *ck)
             violation(ck, L4, c, "is on the free list but its status bit says in use");
         prev = c;
     }
-}
-
-/* Per chunk in memory: L2, L6, and (when the list is sound) L4/L5 by walking the sorted list in
- * step with memory, as a merge does. */
-static int check_chunk(chunk_t *c, void *arg)
-{
-    struct check *ck = arg;
-    if (chunk_footer_size(c) != chunk_size(c))
-        violation(ck, L2, c, "header says %zu bytes, footer says %zu", chunk_size(c), chunk_footer_size(c));
-    if (ck->prev_was_free && chunk_is_free(c))
-        violation(ck, L6, c, "is free and so is the chunk before it");
-    ck->prev_was_free = chunk_is_free(c);
-    if (ck->list_sound) {
-        while (ck->listed != NULL && ck->listed < c) {
-            violation(ck, L4, ck->listed, "is on the free list but is not the start of a chunk");
-            ck->listed = chunk_next_free(ck->listed);
-        }
-        if (ck->listed == c)
-            ck->listed = chunk_next_free(c);        /* listed, as it should be when free (L4) */
-        else if (chunk_is_free(c))
-            violation(ck, L5, c, "is free (%zu bytes) but not on the free list", chunk_size(c));
-    }
-    return 0;
 }
 
 /* The heap walk words its problems as "I0 chunks tile the heap: <what>": keep just <what>. */

@@ -281,7 +281,7 @@ static const char *const D8 = "D8 the free list holds every free chunk once";
 static void violation(struct check *ck, const char *invariant, const void *at, const char *details, ...)
 {
     const void *start = os_heap_start();
-    if (at >= start && at < (const void *)heap_end)
+    if (at >= start && at <= (const void *)heap_end)
         fprintf(stderr, "heapmgr_check: %s: chunk at offset 0x%zx ", invariant, chunk_offset(start, at));
     else
         fprintf(stderr, "heapmgr_check: %s: chunk at address %p (outside the heap) ", invariant, at);
