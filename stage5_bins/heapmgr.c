@@ -27,8 +27,8 @@
  *      fit among the first LARGE_SCAN_LIMIT members.
  *   3. Nothing there: the bitmap gives the first non-empty bin above; every chunk in it is larger
  *      than the request, so its head fits (the best fit when the bin is an exact one).
- *   4. Nothing anywhere: grow_heap moves the break by what is missing, rounded up to MIN_GROW_BYTES,
- *      and coalesces the new memory with a free last chunk.
+ *   4. Nothing anywhere: grow_heap moves the break by what is missing (at least 1/2^GROW_SHIFT of
+ *      the heap, rounded up to MIN_GROW_BYTES) and coalesces the new memory with a free last chunk.
  *   5. split: use the front; a tail of at least CHUNK_MIN_BYTES goes into its bin.
  * Algorithm (heapmgr_free):
  *   1. Clear the status bit.
@@ -55,7 +55,8 @@ enum {
     MAX_BIN_LOG2 = 6,          /* exact bins for chunks under 2^6 = 64 units (1024 bytes) */
     CLASS_SPLIT_LOG2 = 3,      /* above that, each power of two of units splits into 2^3 size classes */
     LARGE_SCAN_LIMIT = 16,     /* members of a class list that find_fit compares for the best fit */
-    MIN_GROW_BYTES = 4096,     /* the heap grows by what is missing, rounded up to a multiple of this */
+    MIN_GROW_BYTES = 1024,     /* the heap grows by what is missing, rounded up to a multiple of this, */
+    GROW_SHIFT = 5,            /* and by at least 1/2^5 of its size: few system calls, at most 1/32 idle */
 };
 
 /* ---- derived layout of the bin array ----------------------------------------------------------- */
@@ -81,7 +82,7 @@ static chunk_t *bins[NUM_BINS];        /* heads of the free lists; bins 0-2 stay
 static uint64_t bitmap[BITMAP_WORDS];  /* bit i set exactly when bins[i] is non-empty */
 
 /* The bin of a free chunk of this many units: itself below MAX_BIN, else its size class. */
-static size_t bin_index(size_t units)
+static inline size_t bin_index(size_t units)
 {
     if (units < MAX_BIN)
         return units;                                       /* exact size */
@@ -112,7 +113,7 @@ static size_t next_nonempty_bin(size_t from)
 /* ---- the bins: doubly linked lists, next in the header and prev in the footer ---------------------- */
 
 /* Puts free chunk c at the front of the bin of its size. */
-static void list_insert(chunk_t *c)
+static inline void list_insert(chunk_t *c)
 {
     size_t bin = bin_index(chunk_units(c));
     chunk_t *head = bins[bin];
@@ -126,7 +127,7 @@ static void list_insert(chunk_t *c)
 }
 
 /* Takes free chunk c off its bin; call it while c still has the size it was inserted with. */
-static void list_remove(chunk_t *c)
+static inline void list_remove(chunk_t *c)
 {
     chunk_t *prev = chunk_prev_free(c), *next = chunk_next_free(c);
     if (next != NULL)
@@ -180,11 +181,20 @@ static chunk_t *extend_break(size_t grow_bytes)
 }
 
 /* Returns a free chunk of at least chunk_bytes at the top of the heap, on no list: the free last
- * chunk (if any) extended by what is missing, rounded up to MIN_GROW_BYTES. NULL when the seam refuses. */
+ * chunk (if any) extended by what is missing, or by 1/2^GROW_SHIFT of the heap when that is more,
+ * rounded up to MIN_GROW_BYTES. NULL when the seam refuses. */
 static chunk_t *grow_heap(size_t chunk_bytes)
 {
     chunk_t *last = last_free_chunk();
-    size_t missing_bytes = chunk_bytes - (last != NULL ? chunk_size(last) : 0);
+    size_t have_bytes = last != NULL ? chunk_size(last) : 0;
+    if (have_bytes >= chunk_bytes) {
+        list_remove(last);                                  /* a bounded class scan passed it by */
+        return last;
+    }
+    size_t missing_bytes = chunk_bytes - have_bytes;
+    size_t share_bytes = heap_lo == heap_hi ? 0 : chunk_offset(heap_lo, heap_hi) >> GROW_SHIFT;
+    if (missing_bytes < share_bytes)
+        missing_bytes = share_bytes;                        /* a big heap grows in bigger steps */
     if (missing_bytes > PTRDIFF_MAX - MIN_GROW_BYTES)
         return NULL;                                        /* more than any heap can hold */
     size_t grow_bytes = (missing_bytes + MIN_GROW_BYTES - 1) & ~(size_t)(MIN_GROW_BYTES - 1);
@@ -220,7 +230,7 @@ static chunk_t *best_in_class(size_t bin, size_t chunk_bytes)
 }
 
 /* A free chunk of at least chunk_bytes, still on its bin, or NULL when no bin holds one. */
-static chunk_t *find_fit(size_t chunk_bytes)
+static inline chunk_t *find_fit(size_t chunk_bytes)
 {
     size_t bin = bin_index(chunk_bytes_to_units(chunk_bytes));
     if (bin < MAX_BIN) {
@@ -238,7 +248,7 @@ static chunk_t *find_fit(size_t chunk_bytes)
 /* Marks free chunk c (on no list) in use with chunk_bytes at its front; a tail that can be a chunk
  * goes into its bin. The tail has no free neighbour: c came from a bin (its next chunk is in use,
  * B3) or from the top of the heap. */
-static void split(chunk_t *c, size_t chunk_bytes)
+static inline void split(chunk_t *c, size_t chunk_bytes)
 {
     if (chunk_size(c) - chunk_bytes < CHUNK_MIN_BYTES) {
         chunk_set_in_use(c, true);                          /* use it whole: the rest is too small */
@@ -250,7 +260,7 @@ static void split(chunk_t *c, size_t chunk_bytes)
 /* Merges free chunk c (on no list) with its free neighbours in memory, taking them off their bins;
  * returns the merged chunk. The four cases of boundary-tag coalescing (Knuth, TAOCP 2.5):
  * neither neighbour free, only the next, only the previous, both. */
-static chunk_t *coalesce(chunk_t *c)
+static inline chunk_t *coalesce(chunk_t *c)
 {
     chunk_t *next = chunk_next_in_mem(c);
     if (next != heap_hi && chunk_is_free(next)) {           /* the next chunk is free: absorb it */
@@ -446,8 +456,12 @@ static size_t check_bins(int *violations)
                 break;
             }
             if (!is_chunk_of_heap(c)) {
-                complain(violations, B4, prev, "in bin %zu links to %p, which is no chunk of the heap",
-                         bin, (void *)c);
+                if (prev == NULL)
+                    complain(violations, B4, NULL, "the head of bin %zu is %p, no chunk of the heap", bin,
+                             (void *)c);
+                else
+                    complain(violations, B4, prev, "on bin %zu links to %p, no chunk of the heap", bin,
+                             (void *)c);
                 break;
             }
             members++;
