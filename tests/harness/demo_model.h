@@ -1,0 +1,125 @@
+/* demo_model.h: what a heap picture shows, recorded after each operation of a demo sequence.
+ *
+ * A run replays one sequence on one stage in a fresh child process (the seam and the stage keep
+ * per-process state, so every run starts from an empty heap). After each operation the child records
+ * a snapshot: the heap as chunks or blocks, the mappings, the free lists or bins rebuilt from memory,
+ * and the seam's counters; it sends the snapshots back through a pipe. The parent adds the one line
+ * in the lecture's words (demo_explain.c) and draws (demo_text.c, demo_html.c).
+ *
+ * Every address is an offset: from the heap start for heap memory, from the first mapping the run
+ * made for mappings. So a picture is the same on every run.
+ */
+#ifndef HEAPKIT_DEMO_MODEL_H
+#define HEAPKIT_DEMO_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "os.h"
+#include "stages.h"
+#include "tracefile.h"
+
+enum {
+    DEMO_MAX_BLOCKS = 160,       /* chunks kept per picture; the rest are counted in blocks_omitted */
+    DEMO_MAX_MAPS = 64,
+    DEMO_MAX_LINKS = 160,        /* free-list entries kept per picture */
+    DEMO_MAX_LISTS = 48,
+    DEMO_STORY_BYTES = 320,
+};
+
+enum demo_block_kind {
+    BLOCK_USED,                  /* a chunk or block in use */
+    BLOCK_FREE,                  /* a free chunk (stages 3-5) */
+    BLOCK_FREED,                 /* stages 1-2: a block given to free, which they never reuse */
+    BLOCK_PAD,                   /* stage 2: between pPad and the break; stage 1: slack before the break */
+    BLOCK_HOLE,                  /* unmapped pages between two mappings */
+    BLOCK_BAD,                   /* the heap walk stopped here: the tiling is broken */
+};
+
+enum { BLOCK_HEADER = 1, BLOCK_FOOTER = 2 };   /* demo_block.tags */
+
+enum demo_space { SPACE_NONE, SPACE_HEAP, SPACE_MAP };
+
+struct demo_block {
+    size_t offset;               /* from the heap start, or from the first mapping */
+    size_t bytes;                /* chunk bytes, headers and footers included */
+    size_t req_bytes;            /* the owner's request, 0 without an owner */
+    int owner;                   /* the trace id whose pointer is in this block, or -1 */
+    unsigned char kind;          /* enum demo_block_kind */
+    unsigned char tags;          /* BLOCK_HEADER | BLOCK_FOOTER */
+};
+
+/* One free list (stages 3-4) or one non-empty bin (stage 5), rebuilt from memory. */
+struct demo_list {
+    size_t first_link;           /* index of its first entry in demo_step.links */
+    size_t count;                /* entries kept */
+    size_t min_units, max_units; /* chunk sizes on the list, in 16-byte units */
+    bool cut;                    /* more entries than were kept */
+    bool bad_end;                /* the last next pointer is neither NULL nor a free chunk */
+    size_t bad_target;           /* ... where it points, as a heap offset (or ~0 outside the heap) */
+};
+
+/* The fixed part of one step; the arrays follow it in the pipe. */
+struct demo_step_head {
+    struct trace_op op;
+    bool result_null;            /* malloc/realloc returned NULL */
+    unsigned char result_space;  /* enum demo_space */
+    size_t result_offset;
+    struct os_stats before, after;
+    size_t heap_bytes;           /* break - heap start after the op */
+    size_t block_count, blocks_omitted;
+    size_t map_count, maps_omitted;
+    size_t list_count, link_count;
+    size_t lists_omitted;
+    size_t unlisted_free;        /* free chunks that no list reaches */
+    size_t walk_problems;        /* from heap_walk: broken tiling, footer mismatches, uncoalesced pairs */
+    char walk_problem[96];
+};
+
+struct demo_step {
+    struct demo_step_head h;
+    struct demo_block *blocks;   /* the heap, in address order */
+    struct demo_block *maps;     /* the mappings, and holes between them, in address order */
+    struct demo_list *lists;
+    size_t *links;               /* chunk offsets, list by list, head first */
+    char story[DEMO_STORY_BYTES];/* what happened, in the lecture's words */
+};
+
+/* A sequence of operations; ids name the pointers p<id>. */
+struct demo_sequence {
+    const char *name;            /* "default", "first-fit", ... or the file's path */
+    const char *title;           /* one line for the slide */
+    const char *stages;          /* the stages it is meant for, for --list ("all", "3 4") */
+    size_t op_count;
+    const struct trace_op *ops;
+    unsigned ids;
+};
+
+struct demo_run {
+    const struct stage *stage;
+    const struct demo_sequence *seq;
+    size_t step_count;
+    struct demo_step *steps;
+    char failure[160];           /* set when the child crashed or hung: what happened, at which op */
+};
+
+/* Replays seq on stage in a forked child and collects a snapshot per op. Returns 0, or -1 when the
+ * run could not start; a crash or a hang of the stage is recorded in run->failure, with the steps
+ * made before it kept. */
+int demo_run_sequence(const struct stage *stage, const struct demo_sequence *seq, struct demo_run *run);
+
+void demo_run_free(struct demo_run *run);
+
+/* Writes the statement of op, like "p2 = malloc(1)", into buf. */
+void demo_statement(const struct trace_op *op, char *buf, size_t cap);
+
+/* The block that starts at offset in the step's heap, or NULL. */
+const struct demo_block *demo_find_block(const struct demo_step *s, size_t offset);
+
+/* Fills each step's story from the snapshots before and after it (demo_explain.c). */
+void demo_explain_run(struct demo_run *run);
+
+/* The system calls a step made, like "sbrk 1, brk 1 (break +8192)", or "none". */
+void demo_syscalls_text(const struct demo_step *s, char *buf, size_t cap);
+
+#endif
