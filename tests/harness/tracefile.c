@@ -310,9 +310,8 @@ int trace_load(const char *path, struct trace *out, char *err, size_t err_cap)
     if (status == 0) {
         out->ids = (unsigned)header[1];
         out->op_count = (size_t)header[2];
-        out->ops = calloc(out->op_count == 0 ? 1 : out->op_count, sizeof *out->ops);
         out->name = strdup(path);
-        if (out->ops == NULL || out->name == NULL)
+        if (trace_alloc_ops(out, out->op_count) != 0 || out->name == NULL)
             status = fail(&r, 0, "out of memory for %zu ops", out->op_count);
     }
     if (status == 0)
@@ -323,9 +322,23 @@ int trace_load(const char *path, struct trace *out, char *err, size_t err_cap)
     return status;
 }
 
+int trace_alloc_ops(struct trace *t, size_t count)
+{
+    size_t bytes = (count == 0 ? 1 : count) * sizeof *t->ops;
+    void *ops = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (ops == MAP_FAILED)
+        return -1;
+    t->ops = ops;                                /* zero-filled, as calloc's would be */
+    t->ops_map_bytes = bytes;
+    return 0;
+}
+
 void trace_free(struct trace *t)
 {
     free(t->name);
-    free(t->ops);
+    if (t->ops_map_bytes != 0)
+        munmap(t->ops, t->ops_map_bytes);
+    else
+        free(t->ops);
     memset(t, 0, sizeof *t);
 }

@@ -29,11 +29,18 @@ struct trace {
     unsigned ids;
     size_t op_count;
     struct trace_op *ops;
+    size_t ops_map_bytes;     /* nonzero when ops lie in pages of their own (trace_load, workload_make);
+                                 0 when ops came from malloc (trace_free calls free) */
 };
+
+/* Pages of their own for count ops, outside the C library's heap (whose footprint the harness
+ * measures in the same program); sets t->ops and t->ops_map_bytes. Returns 0 or -1. */
+int trace_alloc_ops(struct trace *t, size_t count);
 
 /* Loads and validates a trace file. Returns 0, or -1 with "FILE:LINE: what is wrong" in err. */
 int trace_load(const char *path, struct trace *out, char *err, size_t err_cap);
 
+/* Frees the name and the ops (mapped or malloc'ed, see ops_map_bytes) and clears *t. */
 void trace_free(struct trace *t);
 
 #endif

@@ -107,8 +107,7 @@ int workload_make(const char *name, unsigned count, size_t max_bytes, unsigned s
         return -1;
     out->name = strdup(name);
     out->ids = count;
-    out->ops = malloc((2 * (size_t)count + 1) * sizeof *out->ops);
-    if (out->name == NULL || out->ops == NULL) {
+    if (out->name == NULL || trace_alloc_ops(out, 2 * (size_t)count + 1) != 0) {
         trace_free(out);
         return -1;
     }

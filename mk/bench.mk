@@ -1,0 +1,24 @@
+# mk/bench.mk: the trace driver, the kit's trace suite and the lecture's summary table.
+#
+#   make bench                         the summary table, the scaling experiment (build/bench/scaling.svg),
+#                                      the COS 217 workloads and the targets; under 2 minutes
+#   make trace STAGE=n FILES="a.rep b.rep" [RUNS=5]
+#                                      replay trace files on stage n and on the C library
+#   make traces                        regenerate tests/traces/*.rep from the generator's fixed seeds
+
+.PHONY: bench trace traces
+
+bench: $(B)/heapkit
+	@echo "bench: the lecture's summary table measured on tests/traces, against the C library"
+	@mkdir -p $(B)/bench
+	$(B)/heapkit bench --traces tests/traces --out $(B)/bench
+
+trace: $(B)/heapkit
+	@if [ -z "$(STAGE)" ] || [ -z "$(FILES)" ]; then \
+	    echo "usage: make trace STAGE=n FILES=\"trace.rep ...\" [RUNS=5]"; exit 2; fi
+	@echo "trace: replaying $(FILES) on stage $(STAGE) and on the C library"
+	$(B)/heapkit trace --stage $(STAGE) $(if $(RUNS),--runs $(RUNS)) $(if $(SRC),--src $(SRC)) $(FILES)
+
+traces:
+	@echo "traces: writing tests/traces/*.rep from tools/gentraces.py's fixed seeds"
+	python3 tools/gentraces.py --out tests/traces
