@@ -1,7 +1,8 @@
 /* stats.c: the preload library's counters and its exit summary (see stats.h).
  *
  * The summary is written from a destructor, which runs when the program calls exit() or returns from
- * main, after its own atexit handlers. It is formatted with snprintf into a stack buffer and written
+ * main, after its own atexit handlers; programs that end with _exit (dash does) reach it through
+ * exit_hook.c. It is formatted with snprintf into a stack buffer and written
  * with write(2): no stdio stream, because stdio buffers come from malloc, which is us.
  */
 #define _GNU_SOURCE
@@ -87,6 +88,11 @@ void stats_note_failure(size_t req_bytes)
 
 /* ---- the summary line ------------------------------------------------------------------------------ */
 
+__attribute__((destructor)) static void write_summary_at_exit(void)
+{
+    stats_write_summary();
+}
+
 /* Many programs close standard error on their way out (the GNU tools check that their output was
  * written), before any destructor runs. So the line goes to a copy of stderr made at load time, at a
  * high descriptor the program is unlikely to use, closed on exec. */
@@ -98,6 +104,20 @@ static int private_copy_of_stderr(void)
     return fd;
 }
 
+/* The program may change directory before it exits: a relative file name is taken from where it started. */
+static bool remember_absolute_path(const char *where)
+{
+    char cwd[PATH_MAX];
+    int n;
+    if (where[0] != '/' && getcwd(cwd, sizeof cwd) != NULL)
+        n = snprintf(stats_path, sizeof stats_path, "%s/%s", cwd, where);
+    else
+        n = snprintf(stats_path, sizeof stats_path, "%s", where);
+    if (n < 0 || (size_t)n >= sizeof stats_path)
+        return false;                               /* a name too long for a path: no line at all */
+    return true;
+}
+
 __attribute__((constructor)) static void read_settings(void)
 {
     const char *where = getenv("HEAPKIT_STATS");
@@ -106,8 +126,8 @@ __attribute__((constructor)) static void read_settings(void)
     stats_wanted = true;
     if (strcmp(where, "stderr") == 0 || strcmp(where, "-") == 0)
         stats_stderr_fd = private_copy_of_stderr();
-    else
-        snprintf(stats_path, sizeof stats_path, "%s", where);
+    else if (!remember_absolute_path(where))
+        stats_wanted = false;
     const char *only_pid = getenv("HEAPKIT_STATS_PID");
     if (only_pid != NULL)
         stats_only_pid = (pid_t)strtol(only_pid, NULL, 10);
@@ -153,10 +173,16 @@ static size_t format_summary(char *line, size_t line_bytes, const struct preload
     return append(line, line_bytes, used, "\n");
 }
 
-__attribute__((destructor)) static void write_summary(void)
+/* The process that wrote its line already: exit() runs the destructor after an _exit hook cannot, but a
+ * vfork child shares this variable with its parent, so the pid is recorded, not a flag. */
+static pid_t written_by_pid;
+
+void stats_write_summary(void)
 {
-    if (!stats_wanted || (stats_only_pid != 0 && stats_only_pid != getpid()))
+    pid_t me = getpid();
+    if (!stats_wanted || (stats_only_pid != 0 && stats_only_pid != me) || written_by_pid == me)
         return;
+    written_by_pid = me;
     int saved_errno = errno;
     preload_lock();
     struct preload_counts c = counts;

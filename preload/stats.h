@@ -19,4 +19,7 @@ void stats_note_free(size_t req_bytes);
 void stats_note_resize(size_t old_bytes, size_t new_bytes);
 void stats_note_failure(size_t req_bytes);     /* a malloc or realloc the stage refused */
 
+/* Writes the summary line if this process should and has not yet: at exit, and from _exit. */
+void stats_write_summary(void);
+
 #endif
