@@ -42,6 +42,17 @@ static void say(struct story *st, const char *fmt, ...)
 
 static const char *plural(size_t n) { return n == 1 ? "" : "s"; }
 
+/* "an" before numbers spoken with a vowel first: 8, 80, 8000, 11, 18, 11000, 18432 ... */
+static const char *a_or_an(size_t n)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%zu", n);
+    if (digits[0] == '8')
+        return "an";
+    bool eleven_or_eighteen = digits[0] == '1' && (digits[1] == '1' || digits[1] == '8');
+    return eleven_or_eighteen && len % 3 == 2 ? "an" : "a";
+}
+
 /* The block of s's heap that holds offset, or NULL. */
 static const struct demo_block *block_holding(const struct demo_step *s, size_t offset)
 {
@@ -120,7 +131,7 @@ static void say_placement(struct story *st, const struct demo_block *c, size_t l
         say(st, "split the %s%zu-byte chunk and used the front (the tail's %zu bytes stay free)",
             reused ? "free " : "", region, rest);
     else
-        say(st, "placed the chunk inside a %zu-byte free region", region);
+        say(st, "placed the chunk inside %s %zu-byte free region", a_or_an(region), region);
 }
 
 /* malloc, or the new chunk of a moving realloc, on stages 3-5. */
@@ -209,11 +220,11 @@ static void explain_chunk_free(const struct demo_run *run, const struct demo_ste
     }
     bool with_prev = F->offset < c->offset, with_next = F->offset + F->bytes > c->offset + c->bytes;
     if (with_prev && with_next)
-        say(st, "coalesced with both neighbours into a %zu-byte chunk", F->bytes);
+        say(st, "coalesced with both neighbours into %s %zu-byte chunk", a_or_an(F->bytes), F->bytes);
     else if (with_prev)
-        say(st, "coalesced with the previous chunk into a %zu-byte chunk", F->bytes);
+        say(st, "coalesced with the previous chunk into %s %zu-byte chunk", a_or_an(F->bytes), F->bytes);
     else if (with_next)
-        say(st, "coalesced with the next chunk into a %zu-byte chunk", F->bytes);
+        say(st, "coalesced with the next chunk into %s %zu-byte chunk", a_or_an(F->bytes), F->bytes);
     else
         say(st, "marked free; no free neighbour to coalesce with");
 
