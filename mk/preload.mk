@@ -38,12 +38,13 @@ $(foreach s,$(STAGES),$(eval $(call preload_rules,$(s))))
 
 all: $(foreach s,$(STAGES),$(B)/$(s)/libheapmgr-preload.so)
 
-# The C test program of the malloc family's semantics, run under each stage's library.
+# The test programs run under each stage's library: the malloc family's semantics, and stage 6's meeting
+# with the kernel's limit on mappings.
 $(B)/tests/preload/%: tests/preload/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALLFLAGS) -pthread -o $@ $< -ldl
 
-TEST_PROGS += $(B)/tests/preload/api_test
+TEST_PROGS += $(B)/tests/preload/api_test $(B)/tests/preload/map_holes
 
 .PHONY: run
 run: $(B)/heapkit $(if $(STAGE),$(B)/$(word $(STAGE),$(STAGES))/libheapmgr-preload.so)

@@ -26,6 +26,7 @@ static const char *stage_name;
  * calls at compile time: the test is about what happens at run time. */
 static volatile size_t size_max = SIZE_MAX;
 static volatile size_t just_over_ptrdiff_max = (size_t)PTRDIFF_MAX + 1;
+static volatile size_t not_a_power_of_two = 48;
 static int failures;
 
 /* The first failure of the running check, or nothing: each check reports once. */
@@ -336,7 +337,7 @@ static void check_aligned_alloc_family(void)
         fail("pvalloc(1) gives a whole page, got %zu usable bytes (operation 5)", malloc_usable_size(pv));
     check_aligned_block("pvalloc", pv, (size_t)page, 1, 5);
     errno = 0;
-    void *bad = aligned_alloc(48, 96);
+    void *bad = aligned_alloc(not_a_power_of_two, 96);
     if (bad != NULL || errno != EINVAL)
         fail("aligned_alloc(48, 96) gives NULL and EINVAL, got %p and errno %d (operation 6)", bad, errno);
 }
