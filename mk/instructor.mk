@@ -1,0 +1,48 @@
+# The instructor kit: the student handout generated from the solutions, coverage of what the grader
+# exercises, and the packages for Gradescope, Autolab and GitHub Classroom. docs/instructors.md says
+# how to use each, from a fresh machine to grades.
+#
+#   make handout ASSIGN="4 5"     dist/handout/ and dist/handout.tar.gz: stages 4 and 5 stubbed, the
+#                                 rest whole, with a GitHub Classroom workflow for the assigned stages
+#   make coverage [STAGE=n] [SRC=file.c]   build/coverage/: text summary and HTML (gcovr)
+#   make gradescope ASSIGN="4 5"  dist/gradescope.zip: setup.sh and run_autograder at its root
+#   make autolab ASSIGN="4"       dist/autolab/<stage>/autograde-Makefile and autograde.tar
+#   make classroom ASSIGN="4 5"   dist/classroom/.github/workflows/classroom.yml (also in the handout)
+#   build/heapkit grade --batch DIR --stage n --csv out.csv   a folder of submissions to one CSV
+
+DIST ?= dist
+
+.PHONY: handout coverage gradescope autolab classroom instructor-need-assign
+
+instructor-need-assign:
+	@test -n "$(strip $(ASSIGN))" || { echo 'usage: make $(MAKECMDGOALS) ASSIGN="4 5"   (the stages students write)'; exit 2; }
+
+# The classroom workflow is generated from the grader's own list of tests and points for each
+# assigned stage, so it needs the grader built first.
+classroom: instructor-need-assign $(B)/heapkit
+	tools/package classroom --assign "$(ASSIGN)" --heapkit $(B)/heapkit --out $(DIST)/classroom
+
+handout: classroom
+	tools/handout --assign "$(ASSIGN)" --out $(DIST)/handout --tar $(DIST)/handout.tar.gz \
+	    --workflow $(DIST)/classroom/.github/workflows/classroom.yml
+
+gradescope: handout
+	tools/package gradescope --assign "$(ASSIGN)" --heapkit $(B)/heapkit --handout $(DIST)/handout \
+	    --out $(DIST)/gradescope.zip
+
+autolab: handout
+	tools/package autolab --assign "$(ASSIGN)" --heapkit $(B)/heapkit --handout $(DIST)/handout \
+	    --out $(DIST)/autolab
+
+coverage:
+	CC="$(CC)" tools/coverage --build $(B)/coverage-build --out $(B)/coverage \
+	    $(if $(STAGE),--stage $(STAGE)) $(if $(SRC),--src $(SRC))
+
+# The batch grader as a program of its own, driven by a scripted stand-in grader in the suite.
+$(B)/tests/instructor/heapkit-batch: tests/instructor/batch_main.c tests/harness/batch.h \
+        $(B)/harness/libharness.a $(foreach s,$(STAGES),$(B)/$(s)/stage.o) $(B)/common/libcommon-sim.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLFLAGS) -Itests/harness -o $@ $< $(foreach s,$(STAGES),$(B)/$(s)/stage.o) \
+	      $(B)/harness/libharness.a $(B)/common/libcommon-sim.a -lm
+
+TEST_PROGS += $(B)/tests/instructor/heapkit-batch
