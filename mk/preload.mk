@@ -47,6 +47,6 @@ $(B)/tests/preload/%: tests/preload/%.c
 TEST_PROGS += $(B)/tests/preload/api_test $(B)/tests/preload/map_holes
 
 .PHONY: run
-run: $(B)/heapkit $(if $(STAGE),$(B)/$(word $(STAGE),$(STAGES))/libheapmgr-preload.so)
+run: $(B)/heapkit $(if $(filter 1 2 3 4 5 6,$(STAGE)),$(B)/$(word $(STAGE),$(STAGES))/libheapmgr-preload.so)
 	@test -n "$(STAGE)" -a -n "$(CMD)" || { echo 'usage: make run STAGE=n CMD="command args..."'; exit 2; }
 	$(B)/heapkit run --stage $(STAGE) -- $(CMD)
