@@ -55,20 +55,25 @@ static struct {
 
 static size_t pad_bytes(void)
 {
+    /* BEGIN SOLUTION */
     return pPad == NULL ? 0 : (size_t)(pBrk - pPad);
+    /* END SOLUTION */
 }
 
 /* A failed grow after a successful one: gives the first back so the state is as it was.
  * False when even that fails; the caller then keeps the memory as its pad instead. */
 static bool give_back(size_t grow_bytes)
 {
+    /* BEGIN SOLUTION */
     return os_sbrk(-(intptr_t)grow_bytes) != (void *)-1;
+    /* END SOLUTION */
 }
 
 /* Makes the pad hold at least chunk_bytes (a multiple of 16). Returns false, and changes nothing,
  * when the seam refuses memory. */
 static bool grow_heap(size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     /* The lecture: new break = max(pPad + n, pBrk + MIN_ALLOC). */
     size_t missing_bytes = chunk_bytes - pad_bytes();
     size_t grow_bytes = missing_bytes > MIN_ALLOC ? missing_bytes : MIN_ALLOC;
@@ -109,10 +114,12 @@ static bool grow_heap(size_t chunk_bytes)
     pPad = new_pad;
     pBrk = new_brk;
     return pad_bytes() >= chunk_bytes;
+    /* END SOLUTION */
 }
 
 void *heapmgr_malloc(size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     if (req_bytes > PTRDIFF_MAX - MIN_ALLOC)
         return NULL;                               /* rounding and growing would overflow */
     size_t chunk_bytes = req_bytes == 0 ? CHUNK_UNIT : chunk_round_up(req_bytes);
@@ -124,15 +131,19 @@ void *heapmgr_malloc(size_t req_bytes)
     pPad += chunk_bytes;                           /* bump */
     tally.handed_out_bytes += chunk_bytes;
     return mem;
+    /* END SOLUTION */
 }
 
 void heapmgr_free(void *mem)
 {
+    /* BEGIN SOLUTION */
     (void)mem;                                     /* Pad never reuses memory */
+    /* END SOLUTION */
 }
 
 void *heapmgr_realloc(void *mem, size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     if (mem == NULL)
         return heapmgr_malloc(req_bytes);
     if (req_bytes == 0) {
@@ -148,10 +159,12 @@ void *heapmgr_realloc(void *mem, size_t req_bytes)
      * that were never its own, all of them heap below the break.) */
     size_t old_bytes = (size_t)(pPad - (char *)mem);
     return heapmgr_realloc_by_moving(mem, old_bytes, req_bytes);
+    /* END SOLUTION */
 }
 
 int heapmgr_check(void)
 {
+    /* BEGIN SOLUTION */
     int violations = 0;
     if (pPad == NULL && pBrk == NULL)
         return 0;                                  /* nothing allocated yet */
@@ -186,4 +199,5 @@ int heapmgr_check(void)
         violations++;
     }
     return violations;
+    /* END SOLUTION */
 }
