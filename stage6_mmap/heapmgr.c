@@ -62,26 +62,31 @@ static size_t page_bytes(void)
  * 0 when that would overflow. */
 static size_t map_bytes_for(size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     size_t page = page_bytes();
     if (req_bytes > PTRDIFF_MAX - CHUNK_HEADER_BYTES - page)
         return 0;
     size_t chunk_bytes = CHUNK_HEADER_BYTES + req_bytes;
     return (chunk_bytes + page - 1) / page * page;
+    /* END SOLUTION */
 }
 
 /* The stage's one way to get memory: a fresh mapping of map_bytes, or NULL. */
 static chunk_t *grow_heap(size_t map_bytes)
 {
+    /* BEGIN SOLUTION */
     void *mapping = os_mmap(NULL, map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mapping == MAP_FAILED)
         return NULL;
     held.mappings++;
     held.mapped_bytes += map_bytes;
     return chunk_at(mapping);
+    /* END SOLUTION */
 }
 
 void *heapmgr_malloc(size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     if (req_bytes == 0)
         return NULL;                                /* allowed by the contract: no page wasted */
     size_t map_bytes = map_bytes_for(req_bytes);
@@ -93,10 +98,12 @@ void *heapmgr_malloc(size_t req_bytes)
     chunk_set_header(c, map_bytes, true);          /* the size word holds the whole mapping */
     chunk_set_next_free(c, NULL);                  /* unused: there is no free list */
     return chunk_to_mem(c);
+    /* END SOLUTION */
 }
 
 void heapmgr_free(void *mem)
 {
+    /* BEGIN SOLUTION */
     if (mem == NULL)
         return;
     chunk_t *c = chunk_from_mem(mem);
@@ -106,10 +113,12 @@ void heapmgr_free(void *mem)
         return;                                     /* refused: the mapping stays live, and counted */
     held.mappings--;
     held.mapped_bytes -= map_bytes;
+    /* END SOLUTION */
 }
 
 void *heapmgr_realloc(void *mem, size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     if (mem == NULL)
         return heapmgr_malloc(req_bytes);
     if (req_bytes == 0) {
@@ -121,6 +130,7 @@ void *heapmgr_realloc(void *mem, size_t req_bytes)
     if (req_bytes <= usable_bytes)
         return mem;                                 /* still fits in the pages it has: no call at all */
     return heapmgr_realloc_by_moving(mem, usable_bytes, req_bytes);
+    /* END SOLUTION */
 }
 
 /* ---- the checker ------------------------------------------------------------------------------- */
@@ -132,6 +142,7 @@ struct v3_walk {
 /* V3 for one mapping: its first 16 bytes must be a header in use holding its own length. */
 static int check_mapping(void *start, size_t length, void *arg)
 {
+    /* BEGIN SOLUTION */
     struct v3_walk *walk = arg;
     const chunk_t *c = chunk_at(start);
     if (chunk_size(c) != length || !chunk_is_in_use(c)) {
@@ -142,10 +153,12 @@ static int check_mapping(void *start, size_t length, void *arg)
         walk->violations++;
     }
     return 0;                                       /* go on: report every bad mapping */
+    /* END SOLUTION */
 }
 
 int heapmgr_check(void)
 {
+    /* BEGIN SOLUTION */
     int violations = 0;
     struct os_stats seam = os_stats();
     if (seam.mappings != held.mappings) {
@@ -162,4 +175,5 @@ int heapmgr_check(void)
     struct v3_walk walk = { 0 };
     os_sim_each_mapping(check_mapping, &walk);     /* visits nothing under the kernel seam */
     return violations + walk.violations;
+    /* END SOLUTION */
 }
