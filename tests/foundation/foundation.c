@@ -132,6 +132,7 @@ static void test_stress(void)
     for (size_t op = 1; ok && op <= STRESS_OPS; op++)
         ok = random_op(&set, op, why, sizeof why) && heap_is_valid(op, why, sizeof why);
     report(ok, "stress_20000_random_ops", "%s", why);
+    free(set.items);
 }
 
 /* ---- counters ---------------------------------------------------------------------------------- */
@@ -249,6 +250,7 @@ static void test_limit(void)
         blocks_fill(&b);
     }
     bool intact = free_all_intact(&set);
+    free(set.items);
     bad_checks += heapmgr_check() != 0;
     os_sim_set_limit(0);
     report(nulls > 0 && bad_checks == 0 && intact, "limited_heap_gives_null",
@@ -283,6 +285,7 @@ static void test_fail_nth(void)
             heapmgr_free(blocks_take(&set, rng() % set.count).mem);
     }
     bool intact = free_all_intact(&set);
+    free(set.items);
     bad_checks += heapmgr_check() != 0;
     if (ok && (nulls == 0 || bad_checks != 0 || !intact))
         snprintf(why, sizeof why, "expected some NULLs, heapmgr_check() == 0 throughout and intact blocks; saw %zu NULLs, %d failed checks, blocks %s",
