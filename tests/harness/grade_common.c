@@ -1,0 +1,283 @@
+/* grade_common.c: helpers shared by the grader's test bodies (grade_test.h). */
+#include "grade_test.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "os.h"
+
+/* ---- failing -------------------------------------------------------------------------------------- */
+
+bool grade_fail(struct grade_ctx *t, const char *fmt, ...)
+{
+    char what[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (t->page->op > 0)
+        snprintf(t->page->message, sizeof t->page->message, "%s, at operation %zu", what, t->page->op);
+    else
+        snprintf(t->page->message, sizeof t->page->message, "%s", what);
+    return false;
+}
+
+bool grade_fail_alloc(struct grade_ctx *t, const char *what, size_t req_bytes)
+{
+    struct os_stats s = os_stats();
+    size_t used = s.heap_bytes + s.mapped_bytes;
+    if (t->memory_limit > 0 && used + req_bytes + 65536 >= t->memory_limit) {
+        t->page->memory_limit_hit = true;
+        return grade_fail(t, "%s returned NULL: the seam refused to grow past %zu bytes of heap and mappings",
+                          what, used);
+    }
+    return grade_fail(t, "expected a block, %s returned NULL (heap %zu bytes, mapped %zu bytes, "
+                      "%lu failed system calls)", what, s.heap_bytes, s.mapped_bytes, s.failed_calls);
+}
+
+void grade_phase(struct grade_ctx *t, const char *phase)
+{
+    snprintf(t->page->phase, sizeof t->page->phase, "%s", phase);
+}
+
+/* ---- counted allocator calls ---------------------------------------------------------------------- */
+
+void *g_malloc(struct grade_ctx *t, size_t req_bytes)
+{
+    t->page->op++;
+    return t->stage->malloc(req_bytes);
+}
+
+void g_free(struct grade_ctx *t, void *mem)
+{
+    t->page->op++;
+    t->stage->free(mem);
+}
+
+void *g_realloc(struct grade_ctx *t, void *mem, size_t req_bytes)
+{
+    t->page->op++;
+    return t->stage->realloc(mem, req_bytes);
+}
+
+void *g_calloc(struct grade_ctx *t, size_t n, size_t elem_bytes)
+{
+    t->page->op++;
+    return t->stage->calloc(n, elem_bytes);
+}
+
+int g_check(struct grade_ctx *t)
+{
+    t->page->op++;
+    return t->stage->check();
+}
+
+/* ---- randomness and patterns ---------------------------------------------------------------------- */
+
+uint64_t grade_random(uint64_t *state)
+{
+    /* splitmix64 (Steele, Lea and Flood): small, fast, and the same on every machine. */
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+size_t grade_random_below(uint64_t *state, size_t n)
+{
+    return n == 0 ? 0 : (size_t)(grade_random(state) % n);
+}
+
+/* The pattern word at word index i: cheap to compute, different for every block and position. */
+static uint64_t pattern_word(uint64_t seed, size_t i)
+{
+    uint64_t x = seed ^ ((uint64_t)i * 0x9e3779b97f4a7c15ull);
+    x ^= x >> 29;
+    x *= 0xbf58476d1ce4e5b9ull;
+    return x ^ (x >> 32);
+}
+
+void grade_fill(void *mem, size_t bytes, uint64_t seed)
+{
+    unsigned char *p = mem;
+    size_t words = bytes / 8;
+    for (size_t i = 0; i < words; i++) {
+        uint64_t w = pattern_word(seed, i);
+        memcpy(p + 8 * i, &w, 8);
+    }
+    uint64_t last = pattern_word(seed, words);
+    memcpy(p + 8 * words, &last, bytes % 8);
+}
+
+size_t grade_verify(const void *mem, size_t bytes, uint64_t seed)
+{
+    const unsigned char *p = mem;
+    size_t words = bytes / 8;
+    for (size_t i = 0; i < words; i++) {
+        uint64_t w = pattern_word(seed, i), got;
+        memcpy(&got, p + 8 * i, 8);
+        if (got != w) {
+            for (size_t k = 0; k < 8; k++)
+                if (((const unsigned char *)&got)[k] != ((const unsigned char *)&w)[k])
+                    return 8 * i + k;
+        }
+    }
+    uint64_t last = pattern_word(seed, words);
+    for (size_t k = 0; k < bytes % 8; k++)
+        if (p[8 * words + k] != ((const unsigned char *)&last)[k])
+            return 8 * words + k;
+    return SIZE_MAX;
+}
+
+/* ---- live blocks ----------------------------------------------------------------------------------- */
+
+size_t blocks_overlapping(const struct grade_blocks *b, const void *mem, size_t bytes, size_t skip)
+{
+    uintptr_t lo = (uintptr_t)mem, hi = lo + (bytes == 0 ? 1 : bytes);
+    for (size_t i = 0; i < b->count; i++) {
+        if (i == skip)
+            continue;
+        uintptr_t blo = (uintptr_t)b->items[i].mem, bhi = blo + (b->items[i].bytes == 0 ? 1 : b->items[i].bytes);
+        if (lo < bhi && blo < hi)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+static bool check_new_block(struct grade_ctx *t, const struct grade_blocks *b, const char *what, void *mem,
+                            size_t bytes, size_t skip)
+{
+    if (!b->ignore_alignment && (uintptr_t)mem % 16 != 0)
+        return grade_fail(t, "expected a 16-byte aligned payload, %s returned %p (%zu bytes past a multiple of 16)",
+                          what, mem, (size_t)((uintptr_t)mem % 16));
+    size_t other = blocks_overlapping(b, mem, bytes, skip);
+    if (other != SIZE_MAX) {
+        const struct grade_block *o = &b->items[other];
+        bool inside = (uintptr_t)mem >= (uintptr_t)o->mem && (uintptr_t)mem + bytes <= (uintptr_t)o->mem + o->bytes;
+        return grade_fail(t, "expected a block apart from every live block, %s returned [%p, +%zu) which %s "
+                          "the live block [%p, +%zu)", what, mem, bytes, inside ? "lies inside" : "overlaps",
+                          (void *)o->mem, o->bytes);
+    }
+    return true;
+}
+
+static bool reserve_one(struct grade_blocks *b)
+{
+    if (b->count < b->cap)
+        return true;
+    size_t cap = b->cap == 0 ? 64 : 2 * b->cap;
+    struct grade_block *items = realloc(b->items, cap * sizeof *items);
+    if (items == NULL)
+        return false;
+    b->items = items;
+    b->cap = cap;
+    return true;
+}
+
+size_t blocks_alloc(struct grade_ctx *t, struct grade_blocks *b, size_t bytes)
+{
+    if (!reserve_one(b)) {
+        grade_fail(t, "the grader itself ran out of memory");
+        return SIZE_MAX;
+    }
+    char what[48];
+    snprintf(what, sizeof what, "malloc(%zu)", bytes);
+    char *mem = g_malloc(t, bytes);
+    if (mem == NULL) {
+        grade_fail_alloc(t, what, bytes);
+        return SIZE_MAX;
+    }
+    if (!check_new_block(t, b, what, mem, bytes, SIZE_MAX))
+        return SIZE_MAX;
+    uint64_t seed = ++b->next_seed * 0x2545f4914f6cdd1dull;
+    grade_fill(mem, bytes, seed);
+    b->items[b->count] = (struct grade_block){ mem, bytes, seed };
+    return b->count++;
+}
+
+static bool verify_block(struct grade_ctx *t, const struct grade_block *blk, const char *when)
+{
+    size_t bad = grade_verify(blk->mem, blk->bytes, blk->seed);
+    if (bad != SIZE_MAX)
+        return grade_fail(t, "expected the %zu bytes written to the block at %p to be intact %s, byte %zu was "
+                          "changed", blk->bytes, (void *)blk->mem, when, bad);
+    return true;
+}
+
+bool blocks_free(struct grade_ctx *t, struct grade_blocks *b, size_t i)
+{
+    if (!verify_block(t, &b->items[i], "when it is freed"))
+        return false;
+    g_free(t, b->items[i].mem);
+    b->items[i] = b->items[--b->count];
+    return true;
+}
+
+bool blocks_realloc(struct grade_ctx *t, struct grade_blocks *b, size_t i, size_t bytes)
+{
+    struct grade_block *blk = &b->items[i];
+    if (!verify_block(t, blk, "before realloc"))
+        return false;
+    char what[64];
+    snprintf(what, sizeof what, "realloc(%p, %zu)", (void *)blk->mem, bytes);
+    char *mem = g_realloc(t, blk->mem, bytes);
+    if (mem == NULL)
+        return grade_fail_alloc(t, what, bytes);
+    if (!check_new_block(t, b, what, mem, bytes, i))
+        return false;
+    size_t kept = blk->bytes < bytes ? blk->bytes : bytes;
+    size_t bad = grade_verify(mem, kept, blk->seed);
+    if (bad != SIZE_MAX)
+        return grade_fail(t, "expected %s to keep the first %zu bytes, byte %zu differs", what, kept, bad);
+    uint64_t seed = ++b->next_seed * 0x2545f4914f6cdd1dull;
+    grade_fill(mem, bytes, seed);
+    *blk = (struct grade_block){ mem, bytes, seed };
+    return true;
+}
+
+bool blocks_verify_all(struct grade_ctx *t, const struct grade_blocks *b)
+{
+    for (size_t i = 0; i < b->count; i++)
+        if (!verify_block(t, &b->items[i], "while other blocks are allocated and freed"))
+            return false;
+    return true;
+}
+
+bool blocks_free_all(struct grade_ctx *t, struct grade_blocks *b)
+{
+    while (b->count > 0)
+        if (!blocks_free(t, b, b->count - 1))
+            return false;
+    return true;
+}
+
+void blocks_release(struct grade_blocks *b)
+{
+    free(b->items);
+    *b = (struct grade_blocks){ 0 };
+}
+
+/* ---- cost measurement ------------------------------------------------------------------------------ */
+
+double grade_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double grade_median(double *values, size_t n)
+{
+    qsort(values, n, sizeof *values, compare_doubles);
+    return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}

@@ -1,0 +1,170 @@
+/* grade_lecture.c: lecture.* for the stages without lists (1 Minimal, 2 Pad, 6 VM), measured through
+ * the seam's counters, and the table of every lecture test (those of stages 3-5 are in
+ * grade_lecture_lists.c and grade_lecture_cost.c). */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "chunk.h"
+#include "grade_lecture.h"
+#include "grade_test.h"
+#include "os.h"
+
+enum { PAD_MIN_ALLOC = 8192 };       /* stage 2's MIN_ALLOC, as in DESIGN.md */
+
+/* A seeded request size: mostly small, sometimes a few KiB. */
+static size_t some_bytes(uint64_t *rng)
+{
+    return grade_random_below(rng, 8) == 0 ? 1 + grade_random_below(rng, 6000) : 1 + grade_random_below(rng, 200);
+}
+
+/* Stage 1: "malloc: one brk per call". */
+static bool one_brk_per_malloc(struct grade_ctx *t)
+{
+    uint64_t rng = 0x6d696e696d616cull;
+    for (int i = 0; i < 300; i++) {
+        size_t bytes = some_bytes(&rng);
+        unsigned long before = os_stats().break_moves;
+        void *mem = g_malloc(t, bytes);
+        if (mem == NULL)
+            return grade_fail_alloc(t, "malloc", bytes);
+        unsigned long moves = os_stats().break_moves - before;
+        if (moves != 1)
+            return grade_fail(t, "expected malloc(%zu) to move the break exactly once, it moved it %lu time(s)",
+                              bytes, moves);
+        g_free(t, mem);
+    }
+    return true;
+}
+
+/* Stage 1: the heap grows by the request and nothing more (rounded to 16 for alignment). */
+static bool heap_grows_by_request(struct grade_ctx *t)
+{
+    uint64_t rng = 0x67726f7773ull;
+    for (int i = 0; i < 300; i++) {
+        size_t bytes = some_bytes(&rng);
+        size_t before = os_stats().heap_bytes;
+        void *mem = g_malloc(t, bytes);
+        if (mem == NULL)
+            return grade_fail_alloc(t, "malloc", bytes);
+        size_t grown = os_stats().heap_bytes - before, least = chunk_round_up(bytes);
+        if (grown < least || grown > least + CHUNK_ALIGN - 1)
+            return grade_fail(t, "expected malloc(%zu) to grow the heap by %zu bytes (the request rounded up to 16, "
+                              "plus at most 15 bytes of alignment), it grew it by %zu", bytes, least, grown);
+    }
+    return true;
+}
+
+/* Stage 2: the break moves at most once per MIN_ALLOC bytes of heap. */
+static bool few_brk_moves(struct grade_ctx *t)
+{
+    struct os_stats start = os_stats();
+    uint64_t rng = 0x706164ull;
+    for (int i = 0; i < 3000; i++) {
+        size_t bytes = grade_random_below(&rng, 50) == 0 ? 9000 + grade_random_below(&rng, 3000)
+                                                         : 1 + grade_random_below(&rng, 120);
+        if (g_malloc(t, bytes) == NULL)
+            return grade_fail_alloc(t, "malloc", bytes);
+        struct os_stats now = os_stats();
+        unsigned long moves = now.break_moves - start.break_moves;
+        size_t grown = now.heap_bytes - start.heap_bytes;
+        if (moves > grown / PAD_MIN_ALLOC + 1)
+            return grade_fail(t, "expected at most one break move per %d bytes of heap (%zu bytes grown: at most "
+                              "%zu moves), the break moved %lu times", PAD_MIN_ALLOC, grown,
+                              grown / PAD_MIN_ALLOC + 1, moves);
+    }
+    return true;
+}
+
+/* Stage 6: "malloc: one mmap per call". */
+static bool one_mmap_per_malloc(struct grade_ctx *t)
+{
+    uint64_t rng = 0x6d6d6170ull;
+    for (int i = 0; i < 200; i++) {
+        size_t bytes = some_bytes(&rng) * (i % 3 == 0 ? 10 : 1);
+        struct os_stats before = os_stats();
+        void *mem = g_malloc(t, bytes);
+        if (mem == NULL)
+            return grade_fail_alloc(t, "malloc", bytes);
+        struct os_stats after = os_stats();
+        if (after.mmap_calls - before.mmap_calls != 1 || after.mappings != before.mappings + 1)
+            return grade_fail(t, "expected malloc(%zu) to make one os_mmap and add one live mapping, it made %lu "
+                              "os_mmap call(s) and the live mappings went from %zu to %zu", bytes,
+                              after.mmap_calls - before.mmap_calls, before.mappings, after.mappings);
+    }
+    return true;
+}
+
+/* Stage 6: "free: one munmap per call", of exactly a live mapping. */
+static bool one_munmap_per_free(struct grade_ctx *t)
+{
+    uint64_t rng = 0x6d756e6d6170ull;
+    void *mem[150];
+    for (int i = 0; i < 150; i++) {
+        size_t bytes = some_bytes(&rng) * (i % 4 == 0 ? 10 : 1);
+        if ((mem[i] = g_malloc(t, bytes)) == NULL)
+            return grade_fail_alloc(t, "malloc", bytes);
+    }
+    for (int i = 0; i < 150; i++) {
+        int k = (i * 7) % 150;               /* not in the order of allocation */
+        struct os_stats before = os_stats();
+        g_free(t, mem[k]);
+        struct os_stats after = os_stats();
+        if (after.munmap_calls - before.munmap_calls != 1)
+            return grade_fail(t, "expected free to make exactly one os_munmap, it made %lu",
+                              after.munmap_calls - before.munmap_calls);
+        if (after.bad_munmaps != before.bad_munmaps)
+            return grade_fail(t, "expected free's os_munmap to name a live mapping's exact address and length, the "
+                              "seam refused it (wrong address or length)");
+        if (after.mappings + 1 != before.mappings)
+            return grade_fail(t, "expected free to remove one live mapping, the live mappings went from %zu to %zu",
+                              before.mappings, after.mappings);
+    }
+    return true;
+}
+
+/* Stage 6: after everything is freed, nothing is mapped. */
+static bool all_mapped_bytes_returned(struct grade_ctx *t)
+{
+    struct grade_blocks b = { .ignore_alignment = true };
+    uint64_t rng = 0x72657475726eull;
+    bool ok = true;
+    for (int i = 0; i < 120 && ok; i++)
+        ok = blocks_alloc(t, &b, some_bytes(&rng) * (i % 5 == 0 ? 20 : 1)) != SIZE_MAX;
+    for (size_t i = 0; i < b.count && ok; i += 3)
+        ok = blocks_realloc(t, &b, i, some_bytes(&rng) * (i % 2 == 0 ? 30 : 1));
+    ok = ok && blocks_free_all(t, &b);
+    blocks_release(&b);
+    if (!ok)
+        return false;
+    struct os_stats s = os_stats();
+    if (s.mappings != 0 || s.mapped_bytes != 0)
+        return grade_fail(t, "expected every mapping returned after every block is freed, %zu mapping(s) of %zu bytes "
+                          "are still mapped", s.mappings, s.mapped_bytes);
+    if (s.bad_munmaps != 0)
+        return grade_fail(t, "expected every os_munmap to name a live mapping exactly, the seam refused %lu",
+                          s.bad_munmaps);
+    return true;
+}
+
+const struct grade_test grade_lecture_tests[] = {
+    { "lecture.one_brk_per_malloc", ST1, 5, one_brk_per_malloc },
+    { "lecture.heap_grows_by_request", ST1, 5, heap_grows_by_request },
+    { "lecture.few_brk_moves", ST2, 5, few_brk_moves },
+    { "lecture.reuses_freed_chunks", ST_LISTS, 5, lecture_reuses_freed_chunks },
+    { "lecture.address_ordered_list", ST3, 5, lecture_address_ordered_list },
+    { "lecture.first_fit", ST3, 5, lecture_first_fit },
+    { "lecture.split_returns_tail", ST3, 5, lecture_split_returns_tail },
+    { "lecture.coalesce_both_sides", ST_LISTS, 5, lecture_coalesce_both_sides },
+    { "lecture.no_adjacent_free_chunks", ST_LISTS, 5, lecture_no_adjacent_free_chunks },
+    { "lecture.free_walks_the_list", ST3, 5, lecture_free_walks_the_list },
+    { "lecture.status_bits_and_footers", ST4 | ST5, 5, lecture_status_bits_and_footers },
+    { "lecture.lists_consistent", ST4 | ST5, 5, lecture_lists_consistent },
+    { "lecture.free_is_constant_time", ST4 | ST5, 5, lecture_free_is_constant_time },
+    { "lecture.right_bin", ST5, 5, lecture_right_bin },
+    { "lecture.best_fit_small", ST5, 5, lecture_best_fit_small },
+    { "lecture.malloc_search_is_bounded", ST5, 5, lecture_malloc_search_is_bounded },
+    { "lecture.one_mmap_per_malloc", ST6, 5, one_mmap_per_malloc },
+    { "lecture.one_munmap_per_free", ST6, 5, one_munmap_per_free },
+    { "lecture.all_mapped_bytes_returned", ST6, 5, all_mapped_bytes_returned },
+};
+const size_t grade_lecture_test_count = sizeof grade_lecture_tests / sizeof grade_lecture_tests[0];

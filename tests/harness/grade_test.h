@@ -1,0 +1,115 @@
+/* grade_test.h: what a grader test is, and the helpers test bodies share.
+ *
+ * A test is a function run in its own child process (sandbox.h) against one stage, reached only
+ * through stage_get(n). Every allocator call goes through the g_* wrappers below, which count
+ * operations in the page shared with the parent, so a failure or a crash names the operation.
+ * A test returns true when the property holds; otherwise it returns grade_fail(t, ...), which
+ * records what was expected and what happened.
+ */
+#ifndef HEAPKIT_GRADE_TEST_H
+#define HEAPKIT_GRADE_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sandbox.h"
+#include "stages.h"
+
+struct grade_ctx {
+    const struct stage *stage;
+    struct sandbox_page *page;       /* op counter, phase and message, shared with the parent */
+    size_t memory_limit;             /* bytes the seam may hand out (os_sim_set_limit) */
+    const char *param;               /* test parameter: a workload's name or a trace's path */
+    bool quick;                      /* smaller sizes (the determinism check) */
+};
+
+struct grade_test {
+    const char *name;                /* stable: "api.alignment" (docs/grading.md) */
+    unsigned stages;                 /* bit n set: the test applies to stage n */
+    int points;
+    bool (*run)(struct grade_ctx *t);
+};
+
+/* Stage bits for grade_test.stages. */
+enum {
+    ST1 = 1 << 1, ST2 = 1 << 2, ST3 = 1 << 3, ST4 = 1 << 4, ST5 = 1 << 5, ST6 = 1 << 6,
+    ST_ALL = ST1 | ST2 | ST3 | ST4 | ST5 | ST6,
+    ST_LISTS = ST3 | ST4 | ST5,      /* the walkable stages, with free lists in the shared layout */
+};
+
+/* The static tests of each group (grade_api.c, grade_lecture*.c, grade_checker.c, grade_workload.c). */
+extern const struct grade_test grade_api_tests[];
+extern const size_t grade_api_test_count;
+extern const struct grade_test grade_lecture_tests[];
+extern const size_t grade_lecture_test_count;
+extern const struct grade_test grade_checker_tests[];
+extern const size_t grade_checker_test_count;
+extern const struct grade_test grade_workload_test;     /* run once per workload and per trace */
+
+/* ---- failing ---------------------------------------------------------------------------------- */
+
+/* Records "<what>, at operation N" as the failure and returns false. */
+bool grade_fail(struct grade_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* As grade_fail, and marks the failure as the memory limit's doing when the seam refused memory. */
+bool grade_fail_alloc(struct grade_ctx *t, const char *what, size_t req_bytes);
+
+void grade_phase(struct grade_ctx *t, const char *phase);
+
+/* ---- counted allocator calls ------------------------------------------------------------------- */
+
+void *g_malloc(struct grade_ctx *t, size_t req_bytes);
+void g_free(struct grade_ctx *t, void *mem);
+void *g_realloc(struct grade_ctx *t, void *mem, size_t req_bytes);
+void *g_calloc(struct grade_ctx *t, size_t n, size_t elem_bytes);
+int g_check(struct grade_ctx *t);
+
+/* ---- deterministic randomness and payload patterns --------------------------------------------- */
+
+uint64_t grade_random(uint64_t *state);                 /* splitmix64 */
+size_t grade_random_below(uint64_t *state, size_t n);   /* 0 .. n-1 */
+
+/* Fills mem[0..bytes) with a pattern derived from seed; checks it, returning the first bad offset
+ * or SIZE_MAX when intact. */
+void grade_fill(void *mem, size_t bytes, uint64_t seed);
+size_t grade_verify(const void *mem, size_t bytes, uint64_t seed);
+
+/* ---- a set of live blocks, checked for alignment, overlap and contents ------------------------- */
+
+struct grade_block {
+    char *mem;
+    size_t bytes;
+    uint64_t seed;
+};
+
+struct grade_blocks {
+    struct grade_block *items;
+    size_t count, cap;
+    uint64_t next_seed;
+    bool ignore_alignment;           /* tests of other properties leave alignment to api.alignment */
+};
+
+/* Allocates bytes through g_malloc, checks alignment and overlap with every live block, fills it.
+ * Returns the index, or SIZE_MAX after recording a failure (NULL, misaligned, overlapping). */
+size_t blocks_alloc(struct grade_ctx *t, struct grade_blocks *b, size_t bytes);
+
+/* Verifies block i in full, frees it and forgets it (the last block moves into its place). */
+bool blocks_free(struct grade_ctx *t, struct grade_blocks *b, size_t i);
+
+/* Verifies block i, reallocs it to bytes, checks the kept prefix, alignment and overlap, refills. */
+bool blocks_realloc(struct grade_ctx *t, struct grade_blocks *b, size_t i, size_t bytes);
+
+bool blocks_verify_all(struct grade_ctx *t, const struct grade_blocks *b);
+bool blocks_free_all(struct grade_ctx *t, struct grade_blocks *b);
+void blocks_release(struct grade_blocks *b);
+
+/* Does [mem, mem+bytes) overlap a live block other than skip? Returns its index or SIZE_MAX. */
+size_t blocks_overlapping(const struct grade_blocks *b, const void *mem, size_t bytes, size_t skip);
+
+/* ---- cost measurement --------------------------------------------------------------------------- */
+
+double grade_now(void);
+double grade_median(double *values, size_t n);
+
+#endif

@@ -1,0 +1,67 @@
+/* report.h: the grader's results, and the formats that print them.
+ *
+ * The parent process alone builds a report from the sandbox outcomes and prints it; nothing the code
+ * under test printed is interpreted (it is shown, escaped, as each test's output).
+ *   text        for people: one line per test, colour only on a terminal (report_text.c)
+ *   json        the schema of docs/grading.md (report_json.c)
+ *   tap         TAP version 14 (report_tap.c)
+ *   gradescope  results.json for Gradescope's autograder (report_json.c)
+ *   autolab     the text report, then Autolab's last-line {"scores": ..., "scoreboard": ...} (report_json.c)
+ */
+#ifndef HEAPKIT_REPORT_H
+#define HEAPKIT_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sandbox.h"
+
+struct report_test {
+    int stage;
+    const char *name;                /* "api.alignment" */
+    const char *group;               /* "api" */
+    int score, max_score;
+    enum sandbox_outcome outcome;
+    const char *message;             /* "" when it passed */
+    size_t op;                       /* 0 = none */
+    double seconds;
+    const char *output;              /* captured stdout and stderr */
+    bool output_truncated;
+};
+
+struct report_stage {
+    int stage;
+    const char *folder, *lecture_name;
+    const char *source;              /* the file graded */
+    int score, max_score;
+    size_t passed, failed;
+    size_t first_test, test_count;   /* its tests in report.tests */
+};
+
+struct report {
+    struct report_stage *stages;
+    size_t stage_count;
+    struct report_test *tests;
+    size_t test_count;
+    int score, max_score;
+    size_t passed, failed;
+    double seconds;
+};
+
+enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TAP, FORMAT_GRADESCOPE, FORMAT_AUTOLAB };
+
+/* Parses "text", "json", ...; false when the name is unknown. */
+bool report_format_parse(const char *name, enum report_format *format);
+
+void report_text(FILE *out, const struct report *r, bool colour);
+void report_json(FILE *out, const struct report *r);
+void report_tap(FILE *out, const struct report *r);
+void report_gradescope(FILE *out, const struct report *r);
+void report_autolab(FILE *out, const struct report *r);
+
+/* Writes s as a JSON string literal (quotes included), escaping every control and non-ASCII-safe byte
+ * so that any output of the code under test stays valid JSON. */
+void report_json_string(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,81 @@
+/* sandbox.h: runs test bodies in isolated child processes, several at a time.
+ *
+ * Each job runs in its own fork()ed child with a CPU limit, a wall-clock limit (the parent sends
+ * SIGTERM, then SIGKILL), an address-space and data limit, and its stdout and stderr captured through
+ * a pipe and truncated to a cap. The child reports through a page shared with the parent (struct
+ * sandbox_page), never through its output: whatever the code under test prints is kept for the
+ * report and never parsed. A crash is reported with the signal's name and the operation number the
+ * child had reached; the parent alone decides and writes the outcome.
+ */
+#ifndef HEAPKIT_SANDBOX_H
+#define HEAPKIT_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum sandbox_outcome {
+    SANDBOX_PASS,       /* the body returned true */
+    SANDBOX_FAIL,       /* the body returned false: page->message says why */
+    SANDBOX_CRASH,      /* killed by a signal */
+    SANDBOX_TIMEOUT,    /* ran past its CPU or wall-clock limit */
+    SANDBOX_MEMORY,     /* ran into its memory limit */
+    SANDBOX_EXIT,       /* the process ended before the body returned (exit() called, or similar) */
+};
+
+/* The page the child writes and the parent reads; the only channel from child to parent. */
+struct sandbox_page {
+    uint64_t seal;                   /* set when the body has returned: the verdict is real */
+    int verdict;                     /* 1 pass, 0 fail */
+    bool memory_limit_hit;           /* the body saw its memory limit refuse a request */
+    volatile size_t op;              /* the operation the body is at (1 = the first); 0 = none yet */
+    char phase[64];                  /* what the body is doing, in a few words */
+    char message[1536];              /* why the body failed */
+};
+
+struct sandbox_limits {
+    double cpu_seconds;
+    double wall_seconds;
+    size_t memory_bytes;             /* what the code under test may use, beyond the harness itself */
+    size_t reserve_bytes;            /* address space reserved but not used (the simulated seam's) */
+    size_t output_cap;               /* bytes of output kept */
+};
+
+/* The test body, run in the child. Returns the verdict; writes its reasons into page->message. */
+typedef bool (*sandbox_body)(struct sandbox_page *page, void *arg);
+
+struct sandbox_job {
+    sandbox_body body;
+    void *arg;
+    struct sandbox_limits limits;
+
+    /* Filled in by sandbox_run_all. */
+    enum sandbox_outcome outcome;
+    char message[2048];              /* what happened, in words ("" for a pass) */
+    size_t op;                       /* operation reached when it failed or died; 0 = unknown */
+    double seconds;                  /* wall-clock time of the child */
+    char *output;                    /* captured stdout and stderr (malloc'ed, NUL-terminated) */
+    size_t output_bytes;             /* bytes kept in output */
+    bool output_truncated;           /* the child printed more than output_cap */
+};
+
+/* Runs every job, at most parallel at a time, and fills in their results. Never fails: a job whose
+ * child cannot even be started is reported as a crash with the reason. */
+void sandbox_run_all(struct sandbox_job *jobs, size_t job_count, unsigned parallel);
+
+/* In the child: when the process dies, copy *counter + base into page->op (for counters the body
+ * does not keep in the page itself, e.g. the trace replay's). NULL stops following. */
+void sandbox_follow_counter(volatile size_t *counter, size_t base);
+
+/* In the child: seal the verdict now and end the process (for a body that must stop at once, e.g.
+ * from inside a callback of code that would otherwise go on with a broken heap). */
+void sandbox_finish_now(struct sandbox_page *page, bool passed) __attribute__((noreturn));
+
+/* The signal's name and meaning: "SIGSEGV (segmentation fault)". */
+const char *sandbox_signal_text(int sig, char *buf, size_t cap);
+
+void sandbox_job_release(struct sandbox_job *job);
+
+const char *sandbox_outcome_name(enum sandbox_outcome outcome);
+
+#endif
