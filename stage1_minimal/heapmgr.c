@@ -29,6 +29,7 @@ static char *highest_break;
 /* Moves the break up by req_bytes rounded to 16 and returns the old break, or NULL. */
 static void *grow_heap(size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     if (req_bytes > PTRDIFF_MAX - CHUNK_UNIT)
         return NULL;                                /* rounding up would overflow */
     size_t grow_bytes = chunk_round_up(req_bytes);
@@ -41,22 +42,28 @@ static void *grow_heap(size_t req_bytes)
         return NULL;
     highest_break = payload + grow_bytes;
     return payload;
+    /* END SOLUTION */
 }
 
 void *heapmgr_malloc(size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     if (req_bytes == 0)
         return NULL;                                /* allowed by the contract: no break move */
     return grow_heap(req_bytes);
+    /* END SOLUTION */
 }
 
 void heapmgr_free(void *mem)
 {
+    /* BEGIN SOLUTION */
     (void)mem;                                      /* Minimal never reuses memory */
+    /* END SOLUTION */
 }
 
 void *heapmgr_realloc(void *mem, size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     if (mem == NULL)
         return heapmgr_malloc(req_bytes);
     if (req_bytes == 0) {
@@ -68,10 +75,12 @@ void *heapmgr_realloc(void *mem, size_t req_bytes)
     if (now == (void *)-1)
         return NULL;                                /* the seam failed: the old block stays valid */
     return heapmgr_realloc_by_moving(mem, (size_t)(now - (char *)mem), req_bytes);
+    /* END SOLUTION */
 }
 
 int heapmgr_check(void)
 {
+    /* BEGIN SOLUTION */
     int violations = 0;
     if (highest_break == NULL)
         return 0;                                   /* nothing allocated yet */
@@ -88,4 +97,5 @@ int heapmgr_check(void)
         violations++;
     }
     return violations;
+    /* END SOLUTION */
 }
