@@ -26,11 +26,18 @@ bool grade_fail(struct grade_ctx *t, const char *fmt, ...)
     return false;
 }
 
+bool grade_memory_limit_reached(const struct grade_ctx *t)
+{
+    struct os_stats s = os_stats();
+    bool refused = s.failed_calls > s.injected_failures;
+    return t->memory_limit > 0 && refused && (s.peak_heap_bytes + s.peak_mapped_bytes) >= t->memory_limit / 2;
+}
+
 bool grade_fail_alloc(struct grade_ctx *t, const char *what, size_t req_bytes)
 {
     struct os_stats s = os_stats();
     size_t used = s.heap_bytes + s.mapped_bytes;
-    if (t->memory_limit > 0 && used + req_bytes + 65536 >= t->memory_limit) {
+    if (grade_memory_limit_reached(t) || (t->memory_limit > 0 && used + req_bytes >= t->memory_limit)) {
         t->page->memory_limit_hit = true;
         return grade_fail(t, "%s returned NULL: the seam refused to grow past %zu bytes of heap and mappings",
                           what, used);

@@ -55,6 +55,9 @@ bool grade_fail(struct grade_ctx *t, const char *fmt, ...) __attribute__((format
 /* As grade_fail, and marks the failure as the memory limit's doing when the seam refused memory. */
 bool grade_fail_alloc(struct grade_ctx *t, const char *what, size_t req_bytes);
 
+/* Did the seam refuse memory because the test's memory limit was reached? */
+bool grade_memory_limit_reached(const struct grade_ctx *t);
+
 void grade_phase(struct grade_ctx *t, const char *phase);
 
 /* ---- counted allocator calls ------------------------------------------------------------------- */

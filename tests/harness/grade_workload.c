@@ -16,7 +16,9 @@
 #include "tracefile.h"
 #include "workloads.h"
 
-enum { CHECK_EVERY = 97, AUDIT_EVERY = 61 };
+/* At most about CHECKS checker calls and audits per workload, and at least every CHECK_EVERY and
+ * AUDIT_EVERY operations: a long trace with many live chunks stays affordable. */
+enum { CHECK_EVERY = 97, AUDIT_EVERY = 61, CHECKS = 60 };
 
 /* The workload sizes per stage: stages 1 and 2 never reuse memory, so they get small workloads. */
 static void workload_size(int stage_number, bool quick, unsigned *count, size_t *max_bytes)
@@ -37,10 +39,11 @@ static void workload_size(int stage_number, bool quick, unsigned *count, size_t 
 static const struct stage *audited;          /* the real stage, in this child only */
 static struct grade_ctx *audit_ctx;
 static size_t audit_calls;
+static size_t audit_every = AUDIT_EVERY;
 
 static void audit_now(void)
 {
-    if (++audit_calls % AUDIT_EVERY != 0)
+    if (++audit_calls % audit_every != 0)
         return;
     char why[700];
     if (heap_audit(audited->number, why, sizeof why))
@@ -113,7 +116,10 @@ static bool run_workload(struct grade_ctx *t)
         wrapped.check = audited_check;
         wrapped.calloc = audited_calloc;
     }
-    struct replay_check_options opts = { .check_every = CHECK_EVERY, .walk_heap = t->stage->walkable };
+    size_t spread = trace.op_count / CHECKS;
+    audit_every = spread > AUDIT_EVERY ? spread : AUDIT_EVERY;
+    struct replay_check_options opts = { .check_every = spread > CHECK_EVERY ? spread : CHECK_EVERY,
+                                         .walk_heap = t->stage->walkable };
     struct replay_check_result result;
     grade_phase(t, "replaying the workload");
     sandbox_follow_counter(&replay_current_op, 1);
@@ -124,9 +130,7 @@ static bool run_workload(struct grade_ctx *t)
     trace_free(&trace);
     if (!result.ok) {
         t->page->op = result.failed_op + 1;
-        struct os_stats s = os_stats();
-        if (t->memory_limit > 0 && s.peak_heap_bytes + s.peak_mapped_bytes + 65536 >= t->memory_limit)
-            t->page->memory_limit_hit = true;
+        t->page->memory_limit_hit = grade_memory_limit_reached(t);
         snprintf(t->page->message, sizeof t->page->message, "%s", result.why);
         return false;
     }
