@@ -64,6 +64,7 @@ static chunk_t *free_list;     /* free chunks in increasing address order, NULL-
  * list, or NULL when c is now the head. O(n): this walk is the cost of keeping the list sorted. */
 static chunk_t *list_insert(chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     chunk_t *prev = NULL;
     chunk_t *next = free_list;
     while (next != NULL && next < c) {
@@ -76,25 +77,30 @@ static chunk_t *list_insert(chunk_t *c)
     else
         chunk_set_next_free(prev, c);
     return prev;
+    /* END SOLUTION */
 }
 
 /* Unlinks c, whose predecessor on the list is prev (NULL when c is the head). A singly linked list
  * cannot find prev by itself: the caller has it from its own walk. */
 static void list_remove(chunk_t *c, chunk_t *prev)
 {
+    /* BEGIN SOLUTION */
     if (prev == NULL)
         free_list = chunk_next_free(c);
     else
         chunk_set_next_free(prev, chunk_next_free(c));
+    /* END SOLUTION */
 }
 
 /* The chunk before c on the list (NULL when c is the head): a walk, O(n). */
 static chunk_t *list_prev(const chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     chunk_t *prev = NULL;
     for (chunk_t *p = free_list; p != c; p = chunk_next_free(p))
         prev = p;
     return prev;
+    /* END SOLUTION */
 }
 
 /* Merges the free chunk c, just linked in after prev, with its neighbours in memory when they are
@@ -103,6 +109,7 @@ static chunk_t *list_prev(const chunk_t *c)
  * (neither, next, previous, both). Returns the chunk that now holds c. */
 static chunk_t *coalesce(chunk_t *c, chunk_t *prev)
 {
+    /* BEGIN SOLUTION */
     chunk_t *next = chunk_next_free(c);
     if (next != NULL && chunk_next_in_mem(c) == next) {
         /* the next free chunk starts where c ends: c absorbs it and takes over its link */
@@ -116,14 +123,17 @@ static chunk_t *coalesce(chunk_t *c, chunk_t *prev)
         c = prev;
     }
     return c;
+    /* END SOLUTION */
 }
 
 /* Gives the chunk c (marked in use) back to the free list: the body of heapmgr_free. */
 static void free_chunk(chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     chunk_set_in_use(c, false);
     chunk_t *prev = list_insert(c);
     coalesce(c, prev);
+    /* END SOLUTION */
 }
 
 /* Moves the break up by max(chunk_bytes, MIN_GROW_BYTES) and frees the new memory as one chunk, as
@@ -131,6 +141,7 @@ static void free_chunk(chunk_t *c)
  * Returns false, with the heap unchanged, when the seam refuses. */
 static bool grow_heap(size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     size_t grow_bytes = chunk_bytes > MIN_GROW_BYTES ? chunk_bytes : MIN_GROW_BYTES;
     if (heap_start == NULL) {
         /* The first grow: the heap begins at the first 16-byte aligned address at or after the
@@ -167,12 +178,14 @@ static bool grow_heap(size_t chunk_bytes)
     heap_break = heap_end;
     free_chunk(c);
     return true;
+    /* END SOLUTION */
 }
 
 /* First fit: the first chunk on the list with at least chunk_bytes, or NULL. Its predecessor on
  * the list goes to *prev_out, for an unlink without a second walk. */
 static chunk_t *find_fit(size_t chunk_bytes, chunk_t **prev_out)
 {
+    /* BEGIN SOLUTION */
     chunk_t *prev = NULL;
     for (chunk_t *c = free_list; c != NULL; c = chunk_next_free(c)) {
         if (chunk_size(c) >= chunk_bytes) {
@@ -182,28 +195,34 @@ static chunk_t *find_fit(size_t chunk_bytes, chunk_t **prev_out)
         prev = c;
     }
     return NULL;
+    /* END SOLUTION */
 }
 
 /* Cuts chunk_bytes off the tail end of the free chunk c and returns that tail, in use. The front
  * keeps c's address, so it stays on the list exactly where it was (K&R: "allocate tail end"). */
 static chunk_t *split(chunk_t *c, size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     return chunk_split(c, chunk_size(c) - chunk_bytes, false, true);
+    /* END SOLUTION */
 }
 
 /* Turns the free chunk c (prev before it on the list) into a used chunk of at least chunk_bytes. */
 static chunk_t *place(chunk_t *c, chunk_t *prev, size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     if (chunk_size(c) - chunk_bytes >= CHUNK_MIN_BYTES)
         return split(c, chunk_bytes);               /* too big: hand out the tail end */
     /* exactly, or a remainder too small to be a chunk of its own: the whole chunk goes */
     list_remove(c, prev);
     chunk_set_in_use(c, true);
     return c;
+    /* END SOLUTION */
 }
 
 void *heapmgr_malloc(size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     size_t chunk_bytes = chunk_bytes_for(req_bytes);
     if (chunk_bytes == 0)
         return NULL;                                /* the request overflows any chunk */
@@ -216,27 +235,33 @@ void *heapmgr_malloc(size_t req_bytes)
         c = find_fit(chunk_bytes, &prev);
     }
     return chunk_to_mem(place(c, prev, chunk_bytes));
+    /* END SOLUTION */
 }
 
 void heapmgr_free(void *mem)
 {
+    /* BEGIN SOLUTION */
     if (mem == NULL)
         return;
     free_chunk(chunk_from_mem(mem));
+    /* END SOLUTION */
 }
 
 /* Cuts the used chunk c down to chunk_bytes when the rest is big enough to be a chunk; the rest is
  * freed, which coalesces it with a free chunk after it. */
 static void shrink(chunk_t *c, size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     if (chunk_size(c) - chunk_bytes < CHUNK_MIN_BYTES)
         return;                                     /* too little to be worth a chunk: keep it */
     chunk_t *tail = chunk_split(c, chunk_bytes, true, true);
     free_chunk(tail);
+    /* END SOLUTION */
 }
 
 void *heapmgr_realloc(void *mem, size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     if (mem == NULL)
         return heapmgr_malloc(req_bytes);
     if (req_bytes == 0) {
@@ -260,6 +285,7 @@ void *heapmgr_realloc(void *mem, size_t req_bytes)
         return mem;
     }
     return heapmgr_realloc_by_moving(mem, chunk_payload_bytes(c), req_bytes);
+    /* END SOLUTION */
 }
 
 /* ---- the checker ------------------------------------------------------------------------------ */
@@ -297,13 +323,16 @@ static void violation(struct check *ck, const char *invariant, const void *at, c
 /* True when c is a 16-byte aligned address inside the heap, so its header can be read. */
 static bool in_heap(const chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     return chunk_is_aligned(c) && c >= heap_start && c < heap_end;
+    /* END SOLUTION */
 }
 
 /* Per chunk in memory: L2, L6, and (when the list is sound) L4/L5 by walking the sorted list in
  * step with memory, as a merge does. */
 static int check_chunk(chunk_t *c, void *arg)
 {
+    /* BEGIN SOLUTION */
     struct check *ck = arg;
     if (chunk_footer_size(c) != chunk_size(c))
         violation(ck, L2, c, "header says %zu bytes, footer says %zu", chunk_size(c), chunk_footer_size(c));
@@ -321,12 +350,14 @@ static int check_chunk(chunk_t *c, void *arg)
             violation(ck, L5, c, "is free (%zu bytes) but not on the free list", chunk_size(c));
     }
     return 0;
+    /* END SOLUTION */
 }
 
 /* L3 and L4 along the list. Every step must go up in memory, so the walk ends within the heap's
  * chunk count even on a corrupted list: a cycle shows up as a step backwards (L3). */
 static void check_list(struct check *ck)
 {
+    /* BEGIN SOLUTION */
     ck->list_sound = true;
     chunk_t *prev = NULL;
     for (chunk_t *c = free_list; c != NULL; c = chunk_next_free(c)) {
@@ -345,6 +376,7 @@ static void check_list(struct check *ck)
             violation(ck, L4, c, "is on the free list but its status bit says in use");
         prev = c;
     }
+    /* END SOLUTION */
 }
 
 /* The heap walk words its problems as "I0 chunks tile the heap: <what>": keep just <what>. */
@@ -356,6 +388,7 @@ static const char *walk_problem(const char *problem)
 
 int heapmgr_check(void)
 {
+    /* BEGIN SOLUTION */
     struct check ck = {0};
     if (heap_start == NULL) {
         if (free_list != NULL)
@@ -377,4 +410,5 @@ int heapmgr_check(void)
             violation(&ck, L4, ck.listed, "is on the free list but is not the start of a chunk");
     }
     return ck.violations;
+    /* END SOLUTION */
 }
