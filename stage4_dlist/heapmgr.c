@@ -67,16 +67,19 @@ static chunk_t *free_list;     /* free chunks in no particular order, NULL-termi
 /* Links c in at the front of the free list: O(1), the list keeps no order. */
 static void list_insert(chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     chunk_set_next_free(c, free_list);
     chunk_set_prev_free(c, NULL);
     if (free_list != NULL)
         chunk_set_prev_free(free_list, c);
     free_list = c;
+    /* END SOLUTION */
 }
 
 /* Unlinks c: O(1), because its footer names the chunk before it on the list. */
 static void list_remove(chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     chunk_t *prev = chunk_prev_free(c);
     chunk_t *next = chunk_next_free(c);
     if (prev == NULL)
@@ -85,6 +88,7 @@ static void list_remove(chunk_t *c)
         chunk_set_next_free(prev, next);
     if (next != NULL)
         chunk_set_prev_free(next, prev);
+    /* END SOLUTION */
 }
 
 /* Merges the free chunk c, which is not on the list, with its neighbours in memory when they are
@@ -94,6 +98,7 @@ static void list_remove(chunk_t *c)
  * on one side. */
 static chunk_t *coalesce(chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     chunk_t *prev = c == heap_start ? NULL : chunk_prev_in_mem(c);
     chunk_t *next = chunk_next_in_mem(c);
     bool prev_free = prev != NULL && chunk_is_free(prev);
@@ -119,15 +124,18 @@ static chunk_t *coalesce(chunk_t *c)
         c = prev;
     }
     return c;
+    /* END SOLUTION */
 }
 
 /* Gives the chunk c (marked in use) back to the free list: the body of heapmgr_free. */
 static void free_chunk(chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     chunk_set_in_use(c, false);
     /* merge first, then link in once: the merged chunk's footer (and with it the prev link)
      * lies at its new end */
     list_insert(coalesce(c));
+    /* END SOLUTION */
 }
 
 /* Moves the break up by max(chunk_bytes, MIN_GROW_BYTES) and frees the new memory as one chunk, as
@@ -135,6 +143,7 @@ static void free_chunk(chunk_t *c)
  * Returns false, with the heap unchanged, when the seam refuses. */
 static bool grow_heap(size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     size_t grow_bytes = chunk_bytes > MIN_GROW_BYTES ? chunk_bytes : MIN_GROW_BYTES;
     if (heap_start == NULL) {
         /* The first grow: the heap begins at the first 16-byte aligned address at or after the
@@ -171,40 +180,48 @@ static bool grow_heap(size_t chunk_bytes)
     heap_break = heap_end;
     free_chunk(c);
     return true;
+    /* END SOLUTION */
 }
 
 /* First fit: the first chunk on the list with at least chunk_bytes, or NULL. */
 static chunk_t *find_fit(size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     for (chunk_t *c = free_list; c != NULL; c = chunk_next_free(c)) {
         if (chunk_size(c) >= chunk_bytes)
             return c;
     }
     return NULL;
+    /* END SOLUTION */
 }
 
 /* Cuts the used chunk c down to chunk_bytes at the front and puts the tail on the list. The tail
  * needs no coalescing: the chunk after c was not free (D7), or c would have absorbed it. */
 static chunk_t *split(chunk_t *c, size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     chunk_t *tail = chunk_split(c, chunk_bytes, true, false);
     list_insert(tail);
     return c;
+    /* END SOLUTION */
 }
 
 /* Turns the free chunk c into a used chunk of at least chunk_bytes. */
 static chunk_t *place(chunk_t *c, size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     list_remove(c);
     chunk_set_in_use(c, true);
     if (chunk_size(c) - chunk_bytes >= CHUNK_MIN_BYTES)
         return split(c, chunk_bytes);               /* too big: use the front, list the tail */
     /* exactly, or a remainder too small to be a chunk of its own: the whole chunk goes */
     return c;
+    /* END SOLUTION */
 }
 
 void *heapmgr_malloc(size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     size_t chunk_bytes = chunk_bytes_for(req_bytes);
     if (chunk_bytes == 0)
         return NULL;                                /* the request overflows any chunk */
@@ -216,27 +233,33 @@ void *heapmgr_malloc(size_t req_bytes)
         c = find_fit(chunk_bytes);
     }
     return chunk_to_mem(place(c, chunk_bytes));
+    /* END SOLUTION */
 }
 
 void heapmgr_free(void *mem)
 {
+    /* BEGIN SOLUTION */
     if (mem == NULL)
         return;
     free_chunk(chunk_from_mem(mem));
+    /* END SOLUTION */
 }
 
 /* Cuts the used chunk c down to chunk_bytes when the rest is big enough to be a chunk; the rest is
  * freed, which coalesces it with a free chunk after it. */
 static void shrink(chunk_t *c, size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     if (chunk_size(c) - chunk_bytes < CHUNK_MIN_BYTES)
         return;                                     /* too little to be worth a chunk: keep it */
     chunk_t *tail = chunk_split(c, chunk_bytes, true, true);
     free_chunk(tail);
+    /* END SOLUTION */
 }
 
 void *heapmgr_realloc(void *mem, size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     if (mem == NULL)
         return heapmgr_malloc(req_bytes);
     if (req_bytes == 0) {
@@ -260,6 +283,7 @@ void *heapmgr_realloc(void *mem, size_t req_bytes)
         return mem;
     }
     return heapmgr_realloc_by_moving(mem, chunk_payload_bytes(c), req_bytes);
+    /* END SOLUTION */
 }
 
 /* ---- the checker ------------------------------------------------------------------------------ */
@@ -298,7 +322,9 @@ static void violation(struct check *ck, const char *invariant, const void *at, c
 /* True when c is a 16-byte aligned address inside the heap, so its header can be read. */
 static bool in_heap(const chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     return chunk_is_aligned(c) && c >= heap_start && c < heap_end;
+    /* END SOLUTION */
 }
 
 /* A link's value in words, for reports: "NULL", "offset 0x..." or an address outside the heap. */
@@ -318,6 +344,7 @@ static const char *link_text(const chunk_t *link, char *buf, size_t buf_bytes)
  * this local test cannot (two stray chunks linked only to each other). */
 static int check_chunk(chunk_t *c, void *arg)
 {
+    /* BEGIN SOLUTION */
     struct check *ck = arg;
     if (chunk_footer_size(c) != chunk_size(c))
         violation(ck, D2, c, "header says %zu bytes, footer says %zu", chunk_size(c), chunk_footer_size(c));
@@ -333,6 +360,7 @@ static int check_chunk(chunk_t *c, void *arg)
             violation(ck, D4, c, "is free (%zu bytes) but no chunk on the free list links to it", chunk_size(c));
     }
     return 0;
+    /* END SOLUTION */
 }
 
 /* True when c looks like the start of a chunk from both sides: the footer just below it gives the
@@ -340,6 +368,7 @@ static int check_chunk(chunk_t *c, void *arg)
  * A local test, O(1): a pointer into the middle of a chunk almost never passes it. */
 static bool starts_a_chunk(const chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     if (!chunk_lies_within(c, heap_start, heap_end))
         return false;
     if (c == heap_start)
@@ -349,12 +378,14 @@ static bool starts_a_chunk(const chunk_t *c)
         before_bytes > chunk_offset(heap_start, c))
         return false;
     return chunk_size(chunk_prev_in_mem(c)) == before_bytes;
+    /* END SOLUTION */
 }
 
 /* D6 by Floyd's two pointers: the fast one moves two links per step, the slow one one; on a cycle
  * they meet. Returns a chunk on the cycle, or NULL. O(n), and it stops at a link out of the heap. */
 static chunk_t *list_cycle(void)
 {
+    /* BEGIN SOLUTION */
     chunk_t *slow = free_list;
     chunk_t *fast = free_list;
     while (fast != NULL && in_heap(fast)) {
@@ -367,12 +398,14 @@ static chunk_t *list_cycle(void)
             return slow;
     }
     return NULL;
+    /* END SOLUTION */
 }
 
 /* D3, D5, D6 and D8 along the list. The walk stops after as many entries as there are free chunks
  * in memory, so it ends even on a cycle; each entry is checked once. */
 static void check_list(struct check *ck, bool tiling_intact)
 {
+    /* BEGIN SOLUTION */
     char want[64], got[64];
     chunk_t *cycle = list_cycle();
     if (cycle != NULL)
@@ -408,6 +441,7 @@ static void check_list(struct check *ck, bool tiling_intact)
     if (tiling_intact && entries != ck->free_in_memory)
         violation(ck, D8, heap_start, "starts a heap with %zu free chunks, but the free list holds %zu",
                   ck->free_in_memory, entries);
+    /* END SOLUTION */
 }
 
 /* The heap walk words its problems as "I0 chunks tile the heap: <what>": keep just <what>. */
@@ -419,6 +453,7 @@ static const char *walk_problem(const char *problem)
 
 int heapmgr_check(void)
 {
+    /* BEGIN SOLUTION */
     struct check ck = {0};
     if (heap_start == NULL) {
         if (free_list != NULL)
@@ -435,4 +470,5 @@ int heapmgr_check(void)
                   walk_problem(report.tiling_problem));
     check_list(&ck, !report.tiling_broken);
     return ck.violations;
+    /* END SOLUTION */
 }
