@@ -84,11 +84,13 @@ static uint64_t bitmap[BITMAP_WORDS];  /* bit i set exactly when bins[i] is non-
 /* The bin of a free chunk of this many units: itself below MAX_BIN, else its size class. */
 static inline size_t bin_index(size_t units)
 {
+    /* BEGIN SOLUTION */
     if (units < MAX_BIN)
         return units;                                       /* exact size */
     unsigned log2 = 63u - (unsigned)__builtin_clzll(units);
     size_t sub_class = (units >> (log2 - CLASS_SPLIT_LOG2)) & (CLASSES_PER_DOUBLING - 1);
     return MAX_BIN + (log2 - MAX_BIN_LOG2) * CLASSES_PER_DOUBLING + sub_class;
+    /* END SOLUTION */
 }
 
 static void bitmap_set(size_t bin) { bitmap[bin / 64] |= (uint64_t)1 << (bin % 64); }
@@ -98,6 +100,7 @@ static bool bitmap_test(size_t bin) { return (bitmap[bin / 64] >> (bin % 64)) & 
 /* The first non-empty bin at or above from, or NUM_BINS: one word scan per 64 bins. */
 static size_t next_nonempty_bin(size_t from)
 {
+    /* BEGIN SOLUTION */
     size_t word = from / 64;
     if (word >= BITMAP_WORDS)
         return NUM_BINS;
@@ -108,6 +111,7 @@ static size_t next_nonempty_bin(size_t from)
         bits = bitmap[word];
     }
     return word * 64 + (size_t)__builtin_ctzll(bits);
+    /* END SOLUTION */
 }
 
 /* ---- the bins: doubly linked lists, next in the header and prev in the footer ---------------------- */
@@ -115,6 +119,7 @@ static size_t next_nonempty_bin(size_t from)
 /* Puts free chunk c at the front of the bin of its size. */
 static inline void list_insert(chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     size_t bin = bin_index(chunk_units(c));
     chunk_t *head = bins[bin];
     chunk_set_next_free(c, head);
@@ -124,11 +129,13 @@ static inline void list_insert(chunk_t *c)
     else
         bitmap_set(bin);                                    /* the bin was empty */
     bins[bin] = c;
+    /* END SOLUTION */
 }
 
 /* Takes free chunk c off its bin; call it while c still has the size it was inserted with. */
 static inline void list_remove(chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     chunk_t *prev = chunk_prev_free(c), *next = chunk_next_free(c);
     if (next != NULL)
         chunk_set_prev_free(next, prev);
@@ -140,6 +147,7 @@ static inline void list_remove(chunk_t *c)
     bins[bin] = next;
     if (next == NULL)
         bitmap_clear(bin);                                  /* the bin is empty now */
+    /* END SOLUTION */
 }
 
 /* ---- growing the heap ----------------------------------------------------------------------------- */
@@ -147,16 +155,19 @@ static inline void list_remove(chunk_t *c)
 /* The free chunk that ends at the break, or NULL when the heap is empty or its last chunk in use. */
 static chunk_t *last_free_chunk(void)
 {
+    /* BEGIN SOLUTION */
     if (heap_lo == heap_hi)
         return NULL;
     chunk_t *last = chunk_prev_in_mem(heap_hi);
     return chunk_is_free(last) ? last : NULL;
+    /* END SOLUTION */
 }
 
 /* Moves the break up by grow_bytes and makes the new memory one free chunk (on no list); NULL, with
  * nothing changed, when the seam refuses. The first call steps once over an unaligned first break. */
 static chunk_t *extend_break(size_t grow_bytes)
 {
+    /* BEGIN SOLUTION */
     if (heap_hi == NULL) {
         void *first_break = os_sbrk(0);
         if (first_break == (void *)-1)
@@ -178,6 +189,7 @@ static chunk_t *extend_break(size_t grow_bytes)
     chunk_write_footer(fresh);
     heap_hi = chunk_next_in_mem(fresh);
     return fresh;
+    /* END SOLUTION */
 }
 
 /* Returns a free chunk of at least chunk_bytes at the top of the heap, on no list: the free last
@@ -185,6 +197,7 @@ static chunk_t *extend_break(size_t grow_bytes)
  * rounded up to MIN_GROW_BYTES. NULL when the seam refuses. */
 static chunk_t *grow_heap(size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     chunk_t *last = last_free_chunk();
     size_t have_bytes = last != NULL ? chunk_size(last) : 0;
     if (have_bytes >= chunk_bytes) {
@@ -206,6 +219,7 @@ static chunk_t *grow_heap(size_t chunk_bytes)
     list_remove(last);                                      /* coalesce with the free last chunk */
     chunk_merge_with_next(last);
     return last;
+    /* END SOLUTION */
 }
 
 /* ---- placing a request ------------------------------------------------------------------------------ */
@@ -213,6 +227,7 @@ static chunk_t *grow_heap(size_t chunk_bytes)
 /* The best fit among the first LARGE_SCAN_LIMIT members of class bin (an exact fit ends the scan). */
 static chunk_t *best_in_class(size_t bin, size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     chunk_t *best = NULL;
     size_t best_bytes = SIZE_MAX;
     int looked = 0;
@@ -227,11 +242,13 @@ static chunk_t *best_in_class(size_t bin, size_t chunk_bytes)
             break;                                          /* exactly */
     }
     return best;
+    /* END SOLUTION */
 }
 
 /* A free chunk of at least chunk_bytes, still on its bin, or NULL when no bin holds one. */
 static inline chunk_t *find_fit(size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     size_t bin = bin_index(chunk_bytes_to_units(chunk_bytes));
     if (bin < MAX_BIN) {
         if (bins[bin] != NULL)
@@ -243,6 +260,7 @@ static inline chunk_t *find_fit(size_t chunk_bytes)
     }
     size_t above = next_nonempty_bin(bin + 1);              /* every chunk there is bigger */
     return above < NUM_BINS ? bins[above] : NULL;
+    /* END SOLUTION */
 }
 
 /* Marks free chunk c (on no list) in use with chunk_bytes at its front; a tail that can be a chunk
@@ -250,11 +268,13 @@ static inline chunk_t *find_fit(size_t chunk_bytes)
  * B3) or from the top of the heap. */
 static inline void split(chunk_t *c, size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     if (chunk_size(c) - chunk_bytes < CHUNK_MIN_BYTES) {
         chunk_set_in_use(c, true);                          /* use it whole: the rest is too small */
         return;
     }
     list_insert(chunk_split(c, chunk_bytes, true, false));  /* allocate the front, free the tail */
+    /* END SOLUTION */
 }
 
 /* Merges free chunk c (on no list) with its free neighbours in memory, taking them off their bins;
@@ -262,6 +282,7 @@ static inline void split(chunk_t *c, size_t chunk_bytes)
  * neither neighbour free, only the next, only the previous, both. */
 static inline chunk_t *coalesce(chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     chunk_t *next = chunk_next_in_mem(c);
     if (next != heap_hi && chunk_is_free(next)) {           /* the next chunk is free: absorb it */
         list_remove(next);
@@ -276,12 +297,14 @@ static inline chunk_t *coalesce(chunk_t *c)
         }
     }
     return c;
+    /* END SOLUTION */
 }
 
 /* ---- the contract ------------------------------------------------------------------------------------ */
 
 void *heapmgr_malloc(size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     size_t chunk_bytes = chunk_bytes_for(req_bytes);
     if (chunk_bytes == 0)
         return NULL;                                        /* no heap can hold it */
@@ -292,30 +315,36 @@ void *heapmgr_malloc(size_t req_bytes)
         return NULL;                                        /* the seam refused: heap unchanged */
     split(c, chunk_bytes);
     return chunk_to_mem(c);
+    /* END SOLUTION */
 }
 
 void heapmgr_free(void *mem)
 {
+    /* BEGIN SOLUTION */
     if (mem == NULL)
         return;
     chunk_t *c = chunk_from_mem(mem);
     chunk_set_in_use(c, false);
     list_insert(coalesce(c));
+    /* END SOLUTION */
 }
 
 /* Cuts chunk c (in use) down to chunk_bytes when the rest can be a chunk, and frees the rest. */
 static void shrink_in_place(chunk_t *c, size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     if (chunk_size(c) - chunk_bytes < CHUNK_MIN_BYTES)
         return;                                             /* keep the few spare bytes */
     chunk_t *tail = chunk_split(c, chunk_bytes, true, false);
     list_insert(coalesce(tail));                            /* the next chunk may be free */
+    /* END SOLUTION */
 }
 
 /* Grows chunk c (in use) to at least chunk_bytes without moving it: into a free next chunk, or by
  * moving the break when c is the last chunk or only a free chunk lies between c and the break. */
 static bool grow_in_place(chunk_t *c, size_t chunk_bytes)
 {
+    /* BEGIN SOLUTION */
     chunk_t *next = chunk_next_in_mem(c);
     bool next_is_free = next != heap_hi && chunk_is_free(next);
     if (next_is_free && chunk_size(c) + chunk_size(next) >= chunk_bytes)
@@ -328,10 +357,12 @@ static bool grow_in_place(chunk_t *c, size_t chunk_bytes)
     chunk_merge_with_next(c);
     shrink_in_place(c, chunk_bytes);
     return true;
+    /* END SOLUTION */
 }
 
 void *heapmgr_realloc(void *mem, size_t req_bytes)
 {
+    /* BEGIN SOLUTION */
     if (mem == NULL)
         return heapmgr_malloc(req_bytes);
     if (req_bytes == 0) {
@@ -349,6 +380,7 @@ void *heapmgr_realloc(void *mem, size_t req_bytes)
     if (grow_in_place(c, chunk_bytes))
         return mem;
     return heapmgr_realloc_by_moving(mem, chunk_payload_bytes(c), req_bytes);
+    /* END SOLUTION */
 }
 
 /* ---- the checker ------------------------------------------------------------------------------------ */
@@ -379,13 +411,16 @@ static void complain(int *violations, const char *invariant, const chunk_t *c, c
 /* True when p may be read as a chunk: aligned, inside the heap, not running past the break. */
 static bool lies_in_heap(const chunk_t *p)
 {
+    /* BEGIN SOLUTION */
     return p != NULL && chunk_is_aligned(p) && chunk_lies_within(p, heap_lo, heap_hi) &&
            chunk_size(p) >= CHUNK_MIN_BYTES;
+    /* END SOLUTION */
 }
 
 /* True when c looks like a chunk the tiling reaches: its own tags and both neighbours' agree. */
 static bool is_chunk_of_heap(const chunk_t *c)
 {
+    /* BEGIN SOLUTION */
     if (!lies_in_heap(c) || chunk_footer_size(c) != chunk_size(c))
         return false;
     if (c != heap_lo) {
@@ -395,11 +430,13 @@ static bool is_chunk_of_heap(const chunk_t *c)
     }
     const chunk_t *next = chunk_next_in_mem(c);
     return next == heap_hi || (lies_in_heap(next) && chunk_footer_size(next) == chunk_size(next));
+    /* END SOLUTION */
 }
 
 /* B1-B3 and the links of each free chunk (B8), walking memory; returns the free chunks it saw. */
 static size_t check_chunks(int *violations)
 {
+    /* BEGIN SOLUTION */
     size_t free_chunks = 0;
     bool prev_was_free = false;
     if (heap_hi != NULL && (void *)heap_hi != os_heap_end())
@@ -429,22 +466,26 @@ static size_t check_chunks(int *violations)
         prev_was_free = chunk_is_free(c);
     }
     return free_chunks;
+    /* END SOLUTION */
 }
 
 /* True when c is among the first steps members of bin's list: the list came back to it. */
 static bool seen_before(size_t bin, const chunk_t *c, size_t steps)
 {
+    /* BEGIN SOLUTION */
     const chunk_t *m = bins[bin];
     for (size_t i = 0; i < steps && m != NULL; i++, m = chunk_next_free(m))
         if (m == c)
             return true;
     return false;
+    /* END SOLUTION */
 }
 
 /* B4-B7, walking every bin; returns the members it counted. Each walk is bounded by the most chunks
  * the heap can hold, and stops at the first member whose links cannot be trusted. */
 static size_t check_bins(int *violations)
 {
+    /* BEGIN SOLUTION */
     size_t members = 0;
     size_t most_chunks = heap_lo == heap_hi ? 0 : chunk_offset(heap_lo, heap_hi) / CHUNK_MIN_BYTES;
     for (size_t bin = 0; bin < NUM_BINS; bin++) {
@@ -482,21 +523,25 @@ static size_t check_bins(int *violations)
         }
     }
     return members;
+    /* END SOLUTION */
 }
 
 /* B9: bit i of the bitmap is set exactly when bin i is non-empty; bits past the last bin stay clear. */
 static void check_bitmap(int *violations)
 {
+    /* BEGIN SOLUTION */
     for (size_t bin = 0; bin < NUM_BINS; bin++)
         if (bitmap_test(bin) != (bins[bin] != NULL))
             complain(violations, B9, bins[bin], "bin %zu is %s but its bit is %s", bin,
                      bins[bin] != NULL ? "non-empty" : "empty", bitmap_test(bin) ? "set" : "clear");
     if (NUM_BINS % 64 != 0 && (bitmap[BITMAP_WORDS - 1] >> (NUM_BINS % 64)) != 0)
         complain(violations, B9, NULL, "bits are set past the last bin (%d)", NUM_BINS - 1);
+    /* END SOLUTION */
 }
 
 int heapmgr_check(void)
 {
+    /* BEGIN SOLUTION */
     int violations = 0;
     size_t free_in_memory = check_chunks(&violations);
     size_t on_bins = check_bins(&violations);
@@ -505,4 +550,5 @@ int heapmgr_check(void)
                  on_bins);
     check_bitmap(&violations);
     return violations;
+    /* END SOLUTION */
 }
