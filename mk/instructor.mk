@@ -20,19 +20,20 @@ instructor-need-assign:
 # The classroom workflow is generated from the grader's own list of tests and points for each
 # assigned stage, so it needs the grader built first.
 classroom: instructor-need-assign $(B)/heapkit
-	tools/package classroom --assign "$(ASSIGN)" --heapkit $(B)/heapkit --out $(DIST)/classroom
+	tools/package classroom --assign "$(ASSIGN)" --heapkit $(B)/heapkit --cache $(DIST)/reference \
+	    --out $(DIST)/classroom
 
 handout: classroom
 	tools/handout --assign "$(ASSIGN)" --out $(DIST)/handout --tar $(DIST)/handout.tar.gz \
 	    --workflow $(DIST)/classroom/.github/workflows/classroom.yml
 
 gradescope: handout
-	tools/package gradescope --assign "$(ASSIGN)" --heapkit $(B)/heapkit --handout $(DIST)/handout \
-	    --out $(DIST)/gradescope.zip
+	tools/package gradescope --assign "$(ASSIGN)" --heapkit $(B)/heapkit --cache $(DIST)/reference \
+	    --handout $(DIST)/handout --out $(DIST)/gradescope.zip
 
 autolab: handout
-	tools/package autolab --assign "$(ASSIGN)" --heapkit $(B)/heapkit --handout $(DIST)/handout \
-	    --out $(DIST)/autolab
+	tools/package autolab --assign "$(ASSIGN)" --heapkit $(B)/heapkit --cache $(DIST)/reference \
+	    --handout $(DIST)/handout --out $(DIST)/autolab
 
 coverage:
 	CC="$(CC)" tools/coverage --build $(B)/coverage-build --out $(B)/coverage \
