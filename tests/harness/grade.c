@@ -28,7 +28,7 @@
 #include "workloads.h"
 
 enum { DEFAULT_MEMORY_MIB = 256, OUTPUT_CAP = 4096 };
-static const double DEFAULT_TIMEOUT_S = 5.0;   /* CPU seconds; the wall-clock limit is WALL_FACTOR times it */
+static const double DEFAULT_TIMEOUT_S = 2.0;   /* CPU seconds; the wall-clock limit is WALL_FACTOR times it */
 enum { WALL_FACTOR = 3 };
 static const size_t SEAM_RESERVE_BYTES = ((size_t)8 << 30) + ((size_t)8 << 20);
 
@@ -71,7 +71,7 @@ static void usage(FILE *out)
           "  --out PATH    write the report to PATH instead of stdout\n"
           "  --only GLOB   run only the tests whose names match (e.g. 'api.*,checker.*')\n"
           "  --jobs N      tests run at once (default: the number of cores)\n"
-          "  --timeout S   CPU-time limit of each test (default 5; the wall-clock limit is 3 times it)\n"
+          "  --timeout S   CPU-time limit of each test (default 2; the wall-clock limit is 3 times it)\n"
           "  --memory MIB  memory limit of each test (default 256)\n"
           "  --quick       smaller workloads (the kit's determinism check)\n"
           "  --list        list the tests that would run, with their points, and stop\n"
@@ -337,6 +337,7 @@ static void build_report(struct report *r, const struct plan *p, const struct sa
                                        .score = passed ? p->items[i].test->points : 0,
                                        .max_score = p->items[i].test->points, .outcome = job->outcome,
                                        .message = job->message, .op = job->op, .seconds = job->seconds,
+                                       .cpu_seconds = job->cpu_seconds,
                                        .output = job->output, .output_truncated = job->output_truncated };
             if (rs->first_test == SIZE_MAX)
                 rs->first_test = i;

@@ -236,11 +236,12 @@ static bool detects_next_prev_disagree(struct grade_ctx *t)
     chunk_t *head = NULL, *tail = tail_of_long_list(&v, &head, 0, SIZE_MAX);
     if (tail == NULL)
         return no_target(t, &v, "free list of two or more chunks");
-    chunk_t *second = chunk_next_free(head);
-    chunk_set_prev_free(second, NULL);
-    char what[200];
-    snprintf(what, sizeof what, "the prev of the chunk at offset 0x%zx was set to NULL, though the chunk at offset "
-             "0x%zx names it as next", off(second), off(head));
+    /* The first chunk's prev must be NULL. Naming the list's last chunk instead leaves every next
+     * link, and every other prev, as it was: only a check that prev agrees with next finds it. */
+    chunk_set_prev_free(head, tail);
+    char what[220];
+    snprintf(what, sizeof what, "the prev of a free list's first chunk (offset 0x%zx) was set to the list's last "
+             "chunk (offset 0x%zx), though no chunk's next names the first", off(head), off(tail));
     heap_view_release(&v);
     return expect_detected(t, what);
 }

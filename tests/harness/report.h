@@ -25,7 +25,7 @@ struct report_test {
     enum sandbox_outcome outcome;
     const char *message;             /* "" when it passed */
     size_t op;                       /* 0 = none */
-    double seconds;
+    double seconds, cpu_seconds;
     const char *output;              /* captured stdout and stderr */
     bool output_truncated;
 };

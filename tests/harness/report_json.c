@@ -54,7 +54,7 @@ static void json_test(FILE *out, const struct report_test *t)
         fprintf(out, ", \"operation\": %zu", t->op);
     else
         fputs(", \"operation\": null", out);
-    fprintf(out, ", \"seconds\": %.3f, \"output\": ", t->seconds);
+    fprintf(out, ", \"seconds\": %.3f, \"cpu_seconds\": %.3f, \"output\": ", t->seconds, t->cpu_seconds);
     report_json_string(out, t->output);
     fprintf(out, ", \"output_truncated\": %s}", t->output_truncated ? "true" : "false");
 }

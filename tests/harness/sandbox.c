@@ -267,6 +267,8 @@ static void slot_finish(struct slot *s, int status, const struct rusage *usage)
         close(s->pidfd);
     job->output[job->output_bytes] = '\0';
     job->seconds = now_seconds() - s->started;
+    job->cpu_seconds = (double)(usage->ru_utime.tv_sec + usage->ru_stime.tv_sec) +
+                       (double)(usage->ru_utime.tv_usec + usage->ru_stime.tv_usec) / 1e6;
     job->op = page->op;
     page->message[sizeof page->message - 1] = '\0';
 

@@ -54,6 +54,7 @@ struct sandbox_job {
     char message[2048];              /* what happened, in words ("" for a pass) */
     size_t op;                       /* operation reached when it failed or died; 0 = unknown */
     double seconds;                  /* wall-clock time of the child */
+    double cpu_seconds;              /* CPU time of the child (user + system) */
     char *output;                    /* captured stdout and stderr (malloc'ed, NUL-terminated) */
     size_t output_bytes;             /* bytes kept in output */
     bool output_truncated;           /* the child printed more than output_cap */
