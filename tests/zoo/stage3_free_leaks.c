@@ -162,8 +162,10 @@ static bool grow_heap(size_t chunk_bytes)
         /* Someone else moved the break since our last grow (a program calling sbrk itself, under
          * LD_PRELOAD). Our new memory would not start at heap_end, and a chunk spanning their bytes
          * would break L1. Chosen answer: give the bytes back and fail this malloc; the heap stays
-         * as it was. */
+         * as it was. An empty heap may start afresh at the new break on the next grow. */
         os_sbrk(-increment);
+        if (heap_end == heap_start)
+            heap_start = NULL;
         return false;
     }
     chunk_t *c = heap_end;

@@ -2,7 +2,8 @@
  *      insert past the head closes a cycle (head ... prev -> c -> head) and a search that finds no fit
  *      loops forever.
  * STAGE: 3
- * EXPECT: some:workload.*
+ * EXPECT: some:workload.*@timeout
+ * TIMEOUT: 0.3 (it hangs in most tests: a short limit keeps its grading short)
  *
  * A member of the grader's zoo (tests/zoo/README.md): the reference stage3_list/heapmgr.c
  * with exactly this one bug, marked "ZOO BUG" below. tests/suites/35-zoo asserts the grader catches it.
@@ -163,8 +164,10 @@ static bool grow_heap(size_t chunk_bytes)
         /* Someone else moved the break since our last grow (a program calling sbrk itself, under
          * LD_PRELOAD). Our new memory would not start at heap_end, and a chunk spanning their bytes
          * would break L1. Chosen answer: give the bytes back and fail this malloc; the heap stays
-         * as it was. */
+         * as it was. An empty heap may start afresh at the new break on the next grow. */
         os_sbrk(-increment);
+        if (heap_end == heap_start)
+            heap_start = NULL;
         return false;
     }
     chunk_t *c = heap_end;

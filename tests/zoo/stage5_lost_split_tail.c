@@ -35,8 +35,8 @@
  *      fit among the first LARGE_SCAN_LIMIT members.
  *   3. Nothing there: the bitmap gives the first non-empty bin above; every chunk in it is larger
  *      than the request, so its head fits (the best fit when the bin is an exact one).
- *   4. Nothing anywhere: grow_heap moves the break by what is missing, rounded up to MIN_GROW_BYTES,
- *      and coalesces the new memory with a free last chunk.
+ *   4. Nothing anywhere: grow_heap moves the break by what is missing (at least 1/2^GROW_SHIFT of
+ *      the heap, rounded up to MIN_GROW_BYTES) and coalesces the new memory with a free last chunk.
  *   5. split: use the front; a tail of at least CHUNK_MIN_BYTES goes into its bin.
  * Algorithm (heapmgr_free):
  *   1. Clear the status bit.
@@ -63,7 +63,8 @@ enum {
     MAX_BIN_LOG2 = 6,          /* exact bins for chunks under 2^6 = 64 units (1024 bytes) */
     CLASS_SPLIT_LOG2 = 3,      /* above that, each power of two of units splits into 2^3 size classes */
     LARGE_SCAN_LIMIT = 16,     /* members of a class list that find_fit compares for the best fit */
-    MIN_GROW_BYTES = 4096,     /* the heap grows by what is missing, rounded up to a multiple of this */
+    MIN_GROW_BYTES = 1024,     /* the heap grows by what is missing, rounded up to a multiple of this, */
+    GROW_SHIFT = 5,            /* and by at least 1/2^5 of its size: few system calls, at most 1/32 idle */
 };
 
 /* ---- derived layout of the bin array ----------------------------------------------------------- */
@@ -188,11 +189,20 @@ static chunk_t *extend_break(size_t grow_bytes)
 }
 
 /* Returns a free chunk of at least chunk_bytes at the top of the heap, on no list: the free last
- * chunk (if any) extended by what is missing, rounded up to MIN_GROW_BYTES. NULL when the seam refuses. */
+ * chunk (if any) extended by what is missing, or by 1/2^GROW_SHIFT of the heap when that is more,
+ * rounded up to MIN_GROW_BYTES. NULL when the seam refuses. */
 static chunk_t *grow_heap(size_t chunk_bytes)
 {
     chunk_t *last = last_free_chunk();
-    size_t missing_bytes = chunk_bytes - (last != NULL ? chunk_size(last) : 0);
+    size_t have_bytes = last != NULL ? chunk_size(last) : 0;
+    if (have_bytes >= chunk_bytes) {
+        list_remove(last);                                  /* a bounded class scan passed it by */
+        return last;
+    }
+    size_t missing_bytes = chunk_bytes - have_bytes;
+    size_t share_bytes = heap_lo == heap_hi ? 0 : chunk_offset(heap_lo, heap_hi) >> GROW_SHIFT;
+    if (missing_bytes < share_bytes)
+        missing_bytes = share_bytes;                        /* a big heap grows in bigger steps */
     if (missing_bytes > PTRDIFF_MAX - MIN_GROW_BYTES)
         return NULL;                                        /* more than any heap can hold */
     size_t grow_bytes = (missing_bytes + MIN_GROW_BYTES - 1) & ~(size_t)(MIN_GROW_BYTES - 1);
@@ -454,8 +464,12 @@ static size_t check_bins(int *violations)
                 break;
             }
             if (!is_chunk_of_heap(c)) {
-                complain(violations, B4, prev, "in bin %zu links to %p, which is no chunk of the heap",
-                         bin, (void *)c);
+                if (prev == NULL)
+                    complain(violations, B4, NULL, "the head of bin %zu is %p, no chunk of the heap", bin,
+                             (void *)c);
+                else
+                    complain(violations, B4, prev, "on bin %zu links to %p, no chunk of the heap", bin,
+                             (void *)c);
                 break;
             }
             members++;

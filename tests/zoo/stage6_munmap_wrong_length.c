@@ -1,8 +1,7 @@
-/* BUG: free unmaps the payload's length, forgetting the 16-byte header in front of it, so every munmap
- *      names a length that is not the mapping's (the last page stays mapped when the payload ends a
- *      page early).
+/* BUG: free unmaps one page, as if every block were small, instead of the length the header holds: a
+ *      block of more than one page keeps all its other pages mapped after free.
  * STAGE: 6
- * EXPECT: lecture.one_munmap_per_free
+ * EXPECT: lecture.one_munmap_per_free lecture.all_mapped_bytes_returned
  *
  * A member of the grader's zoo (tests/zoo/README.md): the reference stage6_mmap/heapmgr.c
  * with exactly this one bug, marked "ZOO BUG" below. tests/suites/35-zoo asserts the grader catches it.
@@ -111,7 +110,7 @@ void heapmgr_free(void *mem)
     chunk_t *c = chunk_from_mem(mem);
     size_t map_bytes = chunk_size(c);
     /* Exactly the length that was mapped: the whole chunk goes back to the operating system. */
-    if (os_munmap(c, map_bytes - CHUNK_HEADER_BYTES) != 0)    /* ZOO BUG: header forgotten */
+    if (os_munmap(c, page_bytes()) != 0)            /* ZOO BUG: one page, not map_bytes */
         return;                                     /* refused: the mapping stays live, and counted */
     held.mappings--;
     held.mapped_bytes -= map_bytes;
