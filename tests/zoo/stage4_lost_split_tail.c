@@ -1,7 +1,8 @@
-/* BUG: split cuts the tail off a chunk that is too big but never links it into the free list: the tail
- *      is a free chunk on no list, lost to every later malloc.
+/* BUG: split cuts the tail off a chunk that is too big and clears its links, but never links it into
+ *      the free list: the tail is a free chunk on no list, lost to every later malloc (and unlinking it
+ *      later, as a "head", cuts the real list off).
  * STAGE: 4
- * EXPECT: lecture.lists_consistent
+ * EXPECT: lecture.lists_consistent@fail
  *
  * A member of the grader's zoo (tests/zoo/README.md): the reference stage4_dlist/heapmgr.c
  * with exactly this one bug, marked "ZOO BUG" below. tests/suites/35-zoo asserts the grader catches it.
@@ -195,7 +196,9 @@ static chunk_t *find_fit(size_t chunk_bytes)
  * needs no coalescing: the chunk after c was not free (D7), or c would have absorbed it. */
 static chunk_t *split(chunk_t *c, size_t chunk_bytes)
 {
-    chunk_split(c, chunk_bytes, true, false);       /* ZOO BUG: the tail goes on no list */
+    chunk_t *tail = chunk_split(c, chunk_bytes, true, false);
+    chunk_set_next_free(tail, NULL);                /* ZOO BUG: links cleared, never inserted */
+    chunk_set_prev_free(tail, NULL);
     return c;
 }
 
