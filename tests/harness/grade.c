@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "commands.h"
 #include "grade_test.h"
 #include "os.h"
@@ -159,54 +160,6 @@ static int parse_options(int argc, char **argv, struct options *o)
         return 2;
     }
     return 0;
-}
-
-/* ---- 1. a submission: build, then exec the program built for it ---------------------------------- */
-
-static int grade_submission(int argc, char **argv, const struct options *o)
-{
-    if (access(o->src, R_OK) != 0) {
-        fprintf(stderr, "heapkit grade: no such file: %s (SRC must name a stage's heapmgr.c)\n", o->src);
-        return 2;
-    }
-    char root[SUBMISSION_PATH_MAX], build[SUBMISSION_PATH_MAX], why[SUBMISSION_PATH_MAX * 2 + 200];
-    if (!kit_locate(root, build, why, sizeof why)) {
-        fprintf(stderr, "heapkit grade: %s\n", why);
-        return 2;
-    }
-    struct submission sub;
-    enum submission_status status = submission_build(root, build, o->src, o->stage, &sub);
-    if (status != SUBMISSION_BUILT) {
-        fputs(sub.messages, stderr);
-        submission_release(&sub);
-        return 2;
-    }
-    if (sub.messages[0] != '\0' && o->format == FORMAT_TEXT && o->out_path == NULL)
-        fprintf(stderr, "%s", sub.messages);          /* warnings, for the student */
-    submission_release(&sub);
-
-    char **args = calloc((size_t)argc + 2, sizeof *args);
-    if (args == NULL)
-        return 2;
-    int n = 0;
-    args[n++] = sub.binary;
-    args[n++] = "grade";
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--src") == 0) {
-            i++;
-            continue;
-        }
-        args[n++] = argv[i];
-    }
-    args[n] = NULL;
-    setenv("HEAPKIT_ROOT", root, 1);
-    setenv("HEAPKIT_BUILD", build, 1);
-    setenv("HEAPKIT_SOURCE", o->src, 1);
-    execv(sub.binary, args);
-    fprintf(stderr, "heapkit grade: cannot run %s: ", sub.binary);
-    perror(NULL);
-    free(args);
-    return 2;
 }
 
 /* ---- 2. the plan ---------------------------------------------------------------------------------- */
@@ -373,12 +326,14 @@ static void print_report(FILE *out, const struct report *r, enum report_format f
 
 int cmd_grade(int argc, char **argv)
 {
+    if (batch_requested(argc, argv))
+        return batch_grade(argc, argv);                 /* a class: batch.h */
     struct options o;
     int parsed = parse_options(argc, argv, &o);
     if (parsed != 0)
         return parsed == 1 ? 0 : 2;
     if (o.src != NULL)
-        return grade_submission(argc, argv, &o);
+        return submission_exec(argc, argv, o.src, o.stage, o.format == FORMAT_TEXT && o.out_path == NULL);
 
     int stages[STAGE_LAST];
     size_t stage_count = 0;

@@ -316,3 +316,50 @@ void submission_release(struct submission *s)
     free(s->messages);
     s->messages = NULL;
 }
+
+int submission_exec(int argc, char **argv, const char *src, int stage_number, bool show_warnings)
+{
+    const char *command = argv[0];
+    if (access(src, R_OK) != 0) {
+        fprintf(stderr, "heapkit %s: no such file: %s (SRC must name a stage's heapmgr.c)\n", command, src);
+        return 2;
+    }
+    char root[SUBMISSION_PATH_MAX], build[SUBMISSION_PATH_MAX], why[SUBMISSION_PATH_MAX * 2 + 200];
+    if (!kit_locate(root, build, why, sizeof why)) {
+        fprintf(stderr, "heapkit %s: %s\n", command, why);
+        return 2;
+    }
+    struct submission sub;
+    enum submission_status status = submission_build(root, build, src, stage_number, &sub);
+    if (status != SUBMISSION_BUILT) {
+        fputs(sub.messages, stderr);
+        submission_release(&sub);
+        return 2;
+    }
+    if (show_warnings && sub.messages[0] != '\0')
+        fprintf(stderr, "%s", sub.messages);          /* warnings, for the student */
+    submission_release(&sub);
+
+    char **args = calloc((size_t)argc + 2, sizeof *args);
+    if (args == NULL)
+        return 2;
+    int n = 0;
+    args[n++] = sub.binary;
+    args[n++] = (char *)command;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--src") == 0) {
+            i++;                                      /* the program built runs the submission itself */
+            continue;
+        }
+        args[n++] = argv[i];
+    }
+    args[n] = NULL;
+    setenv("HEAPKIT_ROOT", root, 1);
+    setenv("HEAPKIT_BUILD", build, 1);
+    setenv("HEAPKIT_SOURCE", src, 1);
+    execv(sub.binary, args);
+    fprintf(stderr, "heapkit %s: cannot run %s: ", command, sub.binary);
+    perror(NULL);
+    free(args);
+    return 2;
+}

@@ -38,4 +38,11 @@ enum submission_status submission_build(const char *root, const char *build, con
 
 void submission_release(struct submission *s);
 
+/* The --src step of every harness command: builds src as stage stage_number, then execs the program
+ * built for it with this command's arguments (argv[0] = the command name) minus "--src FILE", so
+ * that program runs the same command on the submission. Returns only on failure, with the exit
+ * status: 2 for a missing file or a submission that does not build (the compiler's messages on
+ * stderr). show_warnings prints a built submission's compiler warnings first. */
+int submission_exec(int argc, char **argv, const char *src, int stage_number, bool show_warnings);
+
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "submission.h"
 #include "trace_measure.h"
 #include "tracefile.h"
 
@@ -194,11 +195,8 @@ int cmd_trace(int argc, char **argv)
     int status = parse_args(argc, argv, &a);
     if (status != 0)
         return status;
-    if (a.src != NULL) {
-        fprintf(stderr, "heapkit trace: --src needs the submission builder (tests/harness/submission.h), "
-                        "which this build does not have; use --stage\n");
-        return 2;
-    }
+    if (a.src != NULL)
+        return submission_exec(argc, argv, a.src, a.stage, true);
     const struct stage *stage = stage_get(a.stage);
     if (stage == NULL) {
         fprintf(stderr, "heapkit trace: stage %d is not linked into this program\n", a.stage);
