@@ -9,7 +9,7 @@
 
 #include "bench.h"
 
-enum { PANEL_W = 420, PANEL_H = 320, MARGIN_L = 70, MARGIN_T = 50, MARGIN_B = 60, GAP = 60, LEGEND_H = 30 };
+enum { PANEL_W = 420, PANEL_H = 320, MARGIN_L = 70, MARGIN_T = 70, MARGIN_B = 60, GAP = 60, LEGEND_H = 30 };
 
 static const char *const colours[SCALING_TARGETS_MAX] = {
     "#d62728", "#1f77b4", "#2ca02c", "#7f7f7f", "#9467bd", "#ff7f0e", "#8c564b", "#17becf",
@@ -42,7 +42,7 @@ static void draw_panel(FILE *f, const struct axes *a, const char *title, bool fr
     fprintf(f, "<rect x='%.1f' y='%.1f' width='%d' height='%d' fill='none' stroke='#333'/>\n", a->x0, a->y0,
             PANEL_W, PANEL_H);
     fprintf(f, "<text x='%.1f' y='%.1f' text-anchor='middle' font-size='15'>%s</text>\n", a->x0 + PANEL_W / 2.0,
-            a->y0 - 15, title);
+            a->y0 - 12, title);
     /* Decades up the side, with grid lines. */
     for (int d = (int)ceil(a->ly_lo); d <= (int)floor(a->ly_hi); d++) {
         double y = py(a, pow(10, d));
