@@ -197,11 +197,16 @@ static void run_scaling(const struct bench_args *a, struct scaling_series *serie
     static const int stages[] = {3, 4, 5, 0};
     *series_count = 0;
     printf("\n2. Scaling: ns per op with k free chunks, each fenced by used ones (fastest of %u)\n", a->runs);
-    printf("   %-26s", "");
-    for (size_t s = 0; s < sizes; s++)
-        printf("   free k=%-7zu", scaling_free_chunks[s]);
-    for (size_t s = 0; s < sizes; s++)
-        printf(" malloc k=%-7zu", scaling_free_chunks[s]);
+    printf("   %-29s", "");
+    char label[32];                                    /* right-aligned over the numbers */
+    for (size_t s = 0; s < sizes; s++) {
+        snprintf(label, sizeof label, "free k=%zu", scaling_free_chunks[s]);
+        printf(" %16s", label);
+    }
+    for (size_t s = 0; s < sizes; s++) {
+        snprintf(label, sizeof label, "malloc k=%zu", scaling_free_chunks[s]);
+        printf(" %16s", label);
+    }
     printf("\n");
     for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
         struct replay_target target = {stages[i] == 0 ? NULL : stage_get(stages[i])};
@@ -209,7 +214,7 @@ static void run_scaling(const struct bench_args *a, struct scaling_series *serie
             continue;
         struct scaling_series *ser = &series[(*series_count)++];
         scaling_measure(target, sizes, a->runs, ser);
-        printf("   %-26s", ser->name);
+        printf("   %-29s", ser->name);
         for (size_t s = 0; s < sizes; s++)
             ser->at[s].ok ? printf(" %13.1f ns", ser->at[s].free_ns) : printf(" %16s", "failed");
         for (size_t s = 0; s < sizes; s++)
@@ -231,8 +236,12 @@ static void run_workloads(const struct bench_args *a, const struct row *rows, si
     printf("\n3. The COS 217 workloads (%u blocks, sizes up to %zu bytes): peak footprint KiB / ms\n", count,
            max_bytes);
     printf("   %-13s", "");
-    for (size_t i = 0; i < row_count; i++)
-        printf(" %15.15s", rows[i].target.stage ? rows[i].target.stage->lecture_name : "C library");
+    for (size_t i = 0; i < row_count; i++) {
+        char label[32] = "C library";                  /* lecture names are too wide for a column */
+        if (rows[i].target.stage != NULL)
+            snprintf(label, sizeof label, "stage %d", rows[i].target.stage->number);
+        printf(" %15s", label);
+    }
     printf("\n");
     struct measure_options opts = {.runs = a->runs, .check_every = 0, .time_limit_s = 60};
     for (int w = 0; w < WORKLOAD_COUNT; w++) {
