@@ -3,7 +3,7 @@
  *      loops forever.
  * STAGE: 3
  * EXPECT: some:workload.*@timeout
- * TIMEOUT: 0.3 (it hangs in most tests: a short limit keeps its grading short)
+ * TIMEOUT: 0.2 (it hangs in most tests: a short limit keeps its grading short)
  *
  * A member of the grader's zoo (tests/zoo/README.md): the reference stage3_list/heapmgr.c
  * with exactly this one bug, marked "ZOO BUG" below. tests/suites/35-zoo asserts the grader catches it.
