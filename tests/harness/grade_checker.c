@@ -8,6 +8,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "chunk.h"
 #include "grade_heap.h"
@@ -145,7 +146,13 @@ static bool detects_wrong_status_bit(struct grade_ctx *t)
         return false;
     if (v.free_count == 0)
         return no_target(t, &v, "free chunk");
+    /* A chunk with a successor on its list, so that a walk along the list meets it before the end. */
     chunk_t *c = v.free_chunks[0];
+    for (size_t i = 0; i < v.free_count; i++)
+        if (v.list_of[i] != SIZE_MAX && chunk_next_free(v.free_chunks[i]) != NULL) {
+            c = v.free_chunks[i];
+            break;
+        }
     chunk_set_in_use(c, true);
     char what[160];
     snprintf(what, sizeof what, "the free chunk at offset 0x%zx, on a free list, was marked in use", off(c));
@@ -305,6 +312,111 @@ static bool detects_chunk_past_break(struct grade_ctx *t)
     return expect_detected(t, what);
 }
 
+static bool detects_break_moved_up(struct grade_ctx *t)
+{
+    struct heap_view v;
+    if (!healthy_list_heap(t, &v))
+        return false;
+    heap_view_release(&v);
+    if (os_sbrk(64) == (void *)-1)
+        return grade_fail(t, "the grader could not move the break up by 64 bytes");
+    return expect_detected(t, "the break moved up by 64 bytes behind the stage's back (the chunks no longer reach "
+                           "the break)");
+}
+
+/* The last chunk of a free list of two or more chunks; fails the test when there is none. */
+static chunk_t *list_tail_or_fail(struct grade_ctx *t, struct heap_view *v)
+{
+    chunk_t *head = NULL, *tail = tail_of_long_list(v, &head, 0, SIZE_MAX);
+    if (tail == NULL)
+        no_target(t, v, "free list of two or more chunks");
+    return tail;
+}
+
+/* A well-formed free chunk of the smallest size, in the grader's own memory: outside the heap. */
+static _Alignas(CHUNK_ALIGN) unsigned char outside_chunk[CHUNK_MIN_BYTES];
+
+static bool detects_link_outside_heap(struct grade_ctx *t)
+{
+    struct heap_view v;
+    if (!healthy_list_heap(t, &v))
+        return false;
+    chunk_t *tail = list_tail_or_fail(t, &v);
+    if (tail == NULL)
+        return false;
+    chunk_t *fake = chunk_at(outside_chunk);
+    chunk_set_header(fake, CHUNK_MIN_BYTES, false);
+    chunk_write_footer(fake);
+    chunk_set_next_free(fake, NULL);
+    chunk_set_prev_free(fake, tail);
+    chunk_set_next_free(tail, fake);
+    char what[220];
+    snprintf(what, sizeof what, "the last chunk of a free list (offset 0x%zx) was linked to a well-formed free chunk "
+             "of %d bytes at %p, outside the heap", off(tail), (int)CHUNK_MIN_BYTES, (void *)fake);
+    heap_view_release(&v);
+    return expect_detected(t, what);
+}
+
+static bool detects_link_to_heap_end(struct grade_ctx *t)
+{
+    struct heap_view v;
+    if (!healthy_list_heap(t, &v))
+        return false;
+    chunk_t *tail = list_tail_or_fail(t, &v);
+    if (tail == NULL)
+        return false;
+    chunk_t *end = chunk_at(os_heap_end());
+    chunk_set_next_free(tail, end);
+    char what[220];
+    snprintf(what, sizeof what, "the last chunk of a free list (offset 0x%zx) was linked to the heap's end (offset "
+             "0x%zx, the break: no chunk starts there)", off(tail), off(end));
+    heap_view_release(&v);
+    return expect_detected(t, what);
+}
+
+/* A forged free chunk of 48 bytes inside the payload of a chunk in use, linked into a list right
+ * after its head: its own header, footer and links agree, only it does not start a chunk of the
+ * heap (the 16 bytes below it, where a footer would be, are zero). Stage 3: it lies between the head
+ * and the head's next in address order, so the list stays sorted. */
+static bool detects_link_into_chunk(struct grade_ctx *t)
+{
+    struct heap_view v;
+    if (!healthy_list_heap(t, &v))
+        return false;
+    chunk_t *head = NULL, *next = NULL, *host = NULL;
+    for (size_t h = 0; h < v.head_count && host == NULL; h++) {
+        if (v.list_length[h] < 2)
+            continue;
+        head = v.heads[h];
+        next = chunk_next_free(head);
+        chunk_t *lo = head < next ? head : next, *hi = head < next ? next : head;
+        for (size_t i = 0; i < v.chunk_count && host == NULL; i++) {
+            chunk_t *c = v.chunks[i];
+            if (chunk_is_in_use(c) && c > lo && c < hi && chunk_size(c) >= 2 * CHUNK_HEADER_BYTES + CHUNK_MIN_BYTES +
+                                                                        CHUNK_FOOTER_BYTES)
+                host = c;
+        }
+    }
+    if (host == NULL)
+        return no_target(t, &v, "chunk in use between the first two chunks of a free list");
+    chunk_t *forged = chunk_at((char *)host + 2 * CHUNK_HEADER_BYTES);
+    memset((char *)forged - CHUNK_FOOTER_BYTES, 0, CHUNK_FOOTER_BYTES);
+    chunk_set_header(forged, CHUNK_MIN_BYTES, false);
+    chunk_write_footer(forged);
+    chunk_set_next_free(forged, next);
+    chunk_set_next_free(head, forged);
+    if (stage_keeps_prev(t)) {
+        chunk_set_prev_free(forged, head);
+        chunk_set_prev_free(next, forged);
+    }
+    char what[260];
+    snprintf(what, sizeof what, "a forged free chunk of %d bytes at offset 0x%zx, inside the chunk in use at offset "
+             "0x%zx, was linked into a free list after its first chunk (offset 0x%zx)", (int)CHUNK_MIN_BYTES,
+             off(forged), off(host), off(head));
+    heap_view_release(&v);
+    return expect_detected(t, what);
+}
+
 /* ---- stage 6: the mappings ----------------------------------------------------------------------- */
 
 struct find_mapping {
@@ -376,6 +488,10 @@ const struct grade_test grade_checker_tests[] = {
     { "checker.detects_wrong_bin", ST5, 3, detects_wrong_bin },
     { "checker.detects_free_chunk_on_no_list", ST_LISTS, 3, detects_free_chunk_on_no_list },
     { "checker.detects_chunk_past_break", ST_LISTS, 3, detects_chunk_past_break },
+    { "checker.detects_break_moved_up", ST_LISTS, 3, detects_break_moved_up },
+    { "checker.detects_link_outside_heap", ST_LISTS, 3, detects_link_outside_heap },
+    { "checker.detects_link_to_heap_end", ST_LISTS, 3, detects_link_to_heap_end },
+    { "checker.detects_link_into_chunk", ST_LISTS, 3, detects_link_into_chunk },
     { "checker.detects_unmapped_chunk", ST6, 3, detects_unmapped_chunk },
     { "checker.detects_wrong_header_length", ST6, 3, detects_wrong_header_length },
 };

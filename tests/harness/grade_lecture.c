@@ -1,10 +1,12 @@
 /* grade_lecture.c: lecture.* for the stages without lists (1 Minimal, 2 Pad, 6 VM), measured through
- * the seam's counters, and the table of every lecture test (those of stages 3-5 are in
- * grade_lecture_lists.c and grade_lecture_cost.c). */
+ * the seam's counters, stage 5's large requests served from the top of the heap, and the table of
+ * every lecture test (the other tests of stages 3-5 are in grade_lecture_lists.c and
+ * grade_lecture_cost.c). */
 #include <stdint.h>
 #include <stdio.h>
 
 #include "chunk.h"
+#include "grade_heap.h"
 #include "grade_lecture.h"
 #include "grade_test.h"
 #include "os.h"
@@ -155,6 +157,76 @@ static bool all_mapped_bytes_returned(struct grade_ctx *t)
     return true;
 }
 
+/* Stage 5: "grow_heap moves the break by what is missing (the free last chunk is extended)". When
+ * the free chunk at the top of the heap holds a large request, nothing is missing: the request is
+ * served without moving the break, even when the first members of its size class (20 free chunks of
+ * 1024 bytes, listed in front of it) are all too small. Then free chunks of many large sizes serve
+ * requests of many large sizes, with the grader's heap walk and the stage's checker content. */
+static bool large_request_uses_top_chunk(struct grade_ctx *t)
+{
+    enum { SMALL_CLASS_BYTES = 1024, TOP_BYTES = 1120, COUNT = 20 };
+    struct grade_blocks b = { .ignore_alignment = true }, guards = { .ignore_alignment = true };
+    bool ok = true;
+    for (size_t i = 0; i < COUNT && ok; i++)
+        ok = blocks_alloc(t, &b, SMALL_CLASS_BYTES - CHUNK_OVERHEAD_BYTES) != SIZE_MAX &&
+             blocks_alloc(t, &guards, 16) != SIZE_MAX;
+    /* A big block at the top, freed: the heap ends in one free chunk of at least 40000 bytes. */
+    size_t big = ok ? blocks_alloc(t, &b, 40000) : SIZE_MAX;
+    ok = big != SIZE_MAX && blocks_free(t, &b, big);
+    struct heap_view v;
+    if (ok && !heap_view_build(&v))
+        return grade_fail(t, "the grader ran out of memory walking the heap");
+    chunk_t *top = ok && v.chunk_count > 0 ? v.chunks[v.chunk_count - 1] : NULL;
+    size_t top_bytes = top != NULL ? chunk_size(top) : 0;
+    bool top_free = top != NULL && chunk_is_free(top);
+    if (ok)
+        heap_view_release(&v);
+    if (ok && (!top_free || top_bytes < 40000))
+        ok = grade_fail(t, "expected the heap to end in a free chunk of at least %d bytes after the block at its top "
+                        "was freed, its last chunk is %s and %zu bytes long", 40000,
+                        top_free ? "free" : "in use", top_bytes);
+    /* Take all of it but a tail of TOP_BYTES (a split keeps the front). */
+    ok = ok && blocks_alloc(t, &guards, top_bytes - TOP_BYTES - CHUNK_OVERHEAD_BYTES) != SIZE_MAX;
+    if (ok) {
+        chunk_t *last = chunk_prev_in_mem(chunk_at(os_heap_end()));
+        if (!chunk_is_free(last) || chunk_size(last) != TOP_BYTES)
+            ok = grade_fail(t, "expected malloc to take the front of the free last chunk and leave a free tail of %d "
+                            "bytes at the top of the heap, the last chunk is %s and %zu bytes long", TOP_BYTES,
+                            chunk_is_free(last) ? "free" : "in use", chunk_size(last));
+    }
+    ok = ok && blocks_free_all(t, &b);
+    unsigned long moves = os_stats().break_moves;
+    ok = ok && blocks_alloc(t, &b, TOP_BYTES - CHUNK_OVERHEAD_BYTES) != SIZE_MAX;
+    if (ok && os_stats().break_moves != moves)
+        ok = grade_fail(t, "expected malloc(%d), which the free chunk of %d bytes at the top of the heap holds exactly, "
+                        "to be served without moving the break (%d free chunks of %d bytes are in its size class), "
+                        "it moved the break %lu time(s)", TOP_BYTES - (int)CHUNK_OVERHEAD_BYTES, TOP_BYTES, COUNT,
+                        SMALL_CLASS_BYTES, os_stats().break_moves - moves);
+    /* Free chunks of many large sizes, between guards, and requests of many large sizes. */
+    uint64_t rng = 0x6c61726765ull;
+    for (size_t i = 0; i < 60 && ok; i++)
+        ok = blocks_alloc(t, &b, 1000 + grade_random_below(&rng, 12000)) != SIZE_MAX &&
+             blocks_alloc(t, &guards, 16) != SIZE_MAX;
+    for (size_t i = 0; i < b.count && ok; i++)
+        ok = blocks_free(t, &b, i);
+    for (size_t i = 0; i < 120 && ok; i++) {
+        if (b.count > 0 && grade_random_below(&rng, 3) == 0)
+            ok = blocks_free(t, &b, grade_random_below(&rng, b.count));
+        else
+            ok = blocks_alloc(t, &b, 1000 + grade_random_below(&rng, 12000)) != SIZE_MAX;
+    }
+    char why[700];
+    if (ok && !heap_audit(t->stage->number, why, sizeof why))
+        ok = grade_fail(t, "the grader's own heap walk after large requests among free chunks of many sizes: %s", why);
+    int violations = ok ? g_check(t) : 0;
+    if (ok && violations != 0)
+        ok = grade_fail(t, "expected heapmgr_check() == 0 after large requests, it returned %d", violations);
+    ok = ok && blocks_free_all(t, &b) && blocks_free_all(t, &guards);
+    blocks_release(&b);
+    blocks_release(&guards);
+    return ok;
+}
+
 const struct grade_test grade_lecture_tests[] = {
     { "lecture.one_brk_per_malloc", ST1, 5, one_brk_per_malloc },
     { "lecture.heap_grows_by_request", ST1, 5, heap_grows_by_request },
@@ -172,6 +244,7 @@ const struct grade_test grade_lecture_tests[] = {
     { "lecture.right_bin", ST5, 5, lecture_right_bin },
     { "lecture.best_fit_small", ST5, 5, lecture_best_fit_small },
     { "lecture.malloc_search_is_bounded", ST5, 5, lecture_malloc_search_is_bounded },
+    { "lecture.large_request_uses_top_chunk", ST5, 5, large_request_uses_top_chunk },
     { "lecture.one_mmap_per_malloc", ST6, 5, one_mmap_per_malloc },
     { "lecture.one_munmap_per_free", ST6, 5, one_munmap_per_free },
     { "lecture.all_mapped_bytes_returned", ST6, 5, all_mapped_bytes_returned },
