@@ -40,11 +40,15 @@ static bool take(struct reader *r, const char *word)
     return true;
 }
 
-static struct bjson *new_node(enum bjson_type type)
+/* A node of the given type; NULL (and the reader fails) when out of memory. */
+static struct bjson *new_node(struct reader *r, enum bjson_type type)
 {
     struct bjson *node = calloc(1, sizeof *node);
-    if (node != NULL)
-        node->type = type;
+    if (node == NULL) {
+        fail(r, "out of memory");
+        return NULL;
+    }
+    node->type = type;
     return node;
 }
 
@@ -125,28 +129,22 @@ static char *read_string(struct reader *r)
         if (e != '\0' && hit != NULL) {
             out[n++] = to[hit - from];
         } else if (e == 'u') {
-            uint32_t cp;
-            if (!read_hex4(r, &cp)) {
-                free(out);
-                return NULL;
-            }
+            uint32_t cp, low;
+            if (!read_hex4(r, &cp))
+                break;
             if (cp >= 0xD800 && cp < 0xDC00 && take(r, "\\u")) {
-                uint32_t low;
-                if (!read_hex4(r, &low)) {
-                    free(out);
-                    return NULL;
-                }
+                if (!read_hex4(r, &low))
+                    break;
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
             }
             n += put_utf8(out + n, cp);
         } else {
-            free(out);
             fail(r, "an unknown escape in a string");
-            return NULL;
+            break;
         }
     }
     free(out);
-    fail(r, "a string is not closed");
+    fail(r, "a string is not closed");             /* unless an earlier failure said why */
     return NULL;
 }
 
@@ -156,11 +154,9 @@ static struct bjson *read_value(struct reader *r, int depth);
 static struct bjson *read_container(struct reader *r, int depth, bool is_object)
 {
     char close = is_object ? '}' : ']';
-    struct bjson *node = new_node(is_object ? BJSON_OBJECT : BJSON_ARRAY);
-    if (node == NULL) {
-        fail(r, "out of memory");
+    struct bjson *node = new_node(r, is_object ? BJSON_OBJECT : BJSON_ARRAY);
+    if (node == NULL)
         return NULL;
-    }
     struct bjson **tail = &node->child;
     r->pos++;
     skip_space(r);
@@ -230,11 +226,9 @@ static struct bjson *read_number(struct reader *r)
         fail(r, "a malformed number");
         return NULL;
     }
-    struct bjson *node = new_node(BJSON_NUMBER);
-    if (node == NULL) {
-        fail(r, "out of memory");
+    struct bjson *node = new_node(r, BJSON_NUMBER);
+    if (node == NULL)
         return NULL;
-    }
     node->number = value;
     r->pos += n;
     return node;
@@ -258,10 +252,9 @@ static struct bjson *read_value(struct reader *r, int depth)
         char *text = read_string(r);
         if (text == NULL)
             return NULL;
-        struct bjson *node = new_node(BJSON_STRING);
+        struct bjson *node = new_node(r, BJSON_STRING);
         if (node == NULL) {
             free(text);
-            fail(r, "out of memory");
             return NULL;
         }
         node->string = text;
@@ -269,24 +262,28 @@ static struct bjson *read_value(struct reader *r, int depth)
     }
     struct bjson *node = NULL;
     if (take(r, "true") || take(r, "false")) {
-        node = new_node(BJSON_BOOL);
+        node = new_node(r, BJSON_BOOL);
         if (node != NULL)
             node->boolean = r->text[r->pos - 1] == 'e' && r->text[r->pos - 2] == 'u';
     } else if (take(r, "null")) {
-        node = new_node(BJSON_NULL);
+        node = new_node(r, BJSON_NULL);
     } else {
         return read_number(r);
     }
-    if (node == NULL)
-        fail(r, "out of memory");
     return node;
+}
+
+/* A reader at the start of text, with no error yet. */
+static struct reader start_reading(const char *text, size_t len, char *error, size_t error_cap)
+{
+    if (error_cap > 0)
+        error[0] = '\0';
+    return (struct reader){ text, len, 0, error, error_cap, false };
 }
 
 struct bjson *bjson_parse(const char *text, size_t len, char *error, size_t error_cap)
 {
-    struct reader r = { text, len, 0, error, error_cap, false };
-    if (error_cap > 0)
-        error[0] = '\0';
+    struct reader r = start_reading(text, len, error, error_cap);
     struct bjson *root = read_value(&r, 0);
     if (root == NULL)
         return NULL;
@@ -301,9 +298,7 @@ struct bjson *bjson_parse(const char *text, size_t len, char *error, size_t erro
 
 struct bjson *bjson_parse_prefix(const char *text, size_t len, char *error, size_t error_cap)
 {
-    struct reader r = { text, len, 0, error, error_cap, false };
-    if (error_cap > 0)
-        error[0] = '\0';
+    struct reader r = start_reading(text, len, error, error_cap);
     return read_value(&r, 0);
 }
 
