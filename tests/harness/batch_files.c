@@ -54,6 +54,10 @@ char **batch_list_dir(const char *dir, size_t *count)
         names[n++] = batch_copy_text(e->d_name);
     }
     closedir(d);
+    if (names == NULL)
+        names = calloc(1, sizeof *names);   /* an empty folder is a list of none, not a failure */
+    if (names == NULL)
+        return NULL;
     qsort(names, n, sizeof *names, compare_names);
     *count = n;
     return names;

@@ -109,5 +109,9 @@ bool batch_find_submissions(struct batch *b)
             batch_complain("skipping %s (neither a folder nor a .c file)", path);
     }
     batch_free_list(names, count);
+    if (b->count == 0) {
+        batch_complain("no submissions in %s (expected a folder or a .c file per student)", b->dir);
+        return false;
+    }
     return true;
 }

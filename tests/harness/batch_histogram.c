@@ -54,7 +54,7 @@ void batch_print_histogram(const struct batch *b, FILE *out)
         fprintf(out, "no submissions in %s\n", b->dir);
         return;
     }
-    double max = b->max_total;        /* without a complete report, the first total above 0 stands in */
+    double max = b->max_total;        /* without a complete report, the highest total stands in */
     double *totals = malloc(b->count * sizeof *totals);
     if (totals == NULL)
         return;
@@ -62,7 +62,7 @@ void batch_print_histogram(const struct batch *b, FILE *out)
     for (size_t i = 0; i < b->count; i++) {
         totals[i] = b->students[i].total;
         sum += totals[i];
-        if (max == 0 && totals[i] > max)
+        if (b->max_total == 0 && totals[i] > max)
             max = totals[i];
     }
     qsort(totals, b->count, sizeof *totals, compare_doubles);
