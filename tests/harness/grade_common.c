@@ -246,6 +246,27 @@ bool blocks_realloc(struct grade_ctx *t, struct grade_blocks *b, size_t i, size_
     return true;
 }
 
+bool blocks_keep(struct grade_ctx *t, struct grade_blocks *b, char *mem, size_t bytes, uint64_t seed)
+{
+    if (!reserve_one(b))
+        return grade_fail(t, "the grader itself ran out of memory");
+    grade_fill(mem, bytes, seed);
+    b->items[b->count++] = (struct grade_block){ mem, bytes, seed };
+    return true;
+}
+
+bool blocks_mix_step(struct grade_ctx *t, struct grade_blocks *b, uint64_t *rng, const struct blocks_mix *m)
+{
+    size_t r = grade_random_below(rng, 100);
+    bool large = grade_random_below(rng, m->large_one_in) == 0;
+    size_t bytes = 1 + grade_random_below(rng, large ? m->large_bytes : m->small_bytes);
+    if (b->count > 0 && (r < m->free_below || b->count >= m->max_live))
+        return blocks_free(t, b, grade_random_below(rng, b->count));
+    if (b->count > 0 && r < m->realloc_below)
+        return blocks_realloc(t, b, grade_random_below(rng, b->count), bytes);
+    return blocks_alloc(t, b, bytes) != SIZE_MAX;
+}
+
 bool blocks_verify_all(struct grade_ctx *t, const struct grade_blocks *b)
 {
     for (size_t i = 0; i < b->count; i++)
@@ -266,6 +287,13 @@ void blocks_release(struct grade_blocks *b)
 {
     free(b->items);
     *b = (struct grade_blocks){ 0 };
+}
+
+bool blocks_finish(struct grade_ctx *t, struct grade_blocks *b, bool ok)
+{
+    ok = ok && blocks_free_all(t, b);
+    blocks_release(b);
+    return ok;
 }
 
 /* ---- cost measurement ------------------------------------------------------------------------------ */

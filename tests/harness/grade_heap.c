@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grade_test.h"
 #include "os.h"
 
 struct collect {
@@ -117,6 +118,14 @@ void heap_view_release(struct heap_view *v)
     free(v->heads);
     free(v->list_length);
     memset(v, 0, sizeof *v);
+}
+
+bool heap_view_build_or_fail(struct grade_ctx *t, struct heap_view *v)
+{
+    if (heap_view_build(v))
+        return true;
+    heap_view_release(v);
+    return grade_fail(t, "the grader ran out of memory walking the heap");
 }
 
 /* ---- the audit ----------------------------------------------------------------------------------- */

@@ -33,6 +33,10 @@ struct heap_view {
 bool heap_view_build(struct heap_view *v);
 void heap_view_release(struct heap_view *v);
 
+/* heap_view_build for a test: on failure releases v, records the grader's failure and returns false. */
+struct grade_ctx;
+bool heap_view_build_or_fail(struct grade_ctx *t, struct heap_view *v);
+
 /* The index of c among the free chunks, or SIZE_MAX. */
 size_t heap_view_free_index(const struct heap_view *v, const chunk_t *c);
 

@@ -38,7 +38,8 @@ enum {
     ST_LISTS = ST3 | ST4 | ST5,      /* the walkable stages, with free lists in the shared layout */
 };
 
-/* The static tests of each group (grade_api.c, grade_lecture*.c, grade_checker.c, grade_workload.c). */
+/* The static tests of each group, each listed in its group's table: grade_api.c (tests in
+ * grade_api_*.c), grade_lecture.c (grade_lecture_*.c), grade_checker.c, grade_workload.c. */
 extern const struct grade_test grade_api_tests[];
 extern const size_t grade_api_test_count;
 extern const struct grade_test grade_lecture_tests[];
@@ -107,8 +108,30 @@ bool blocks_verify_all(struct grade_ctx *t, const struct grade_blocks *b);
 bool blocks_free_all(struct grade_ctx *t, struct grade_blocks *b);
 void blocks_release(struct grade_blocks *b);
 
+/* The end of a test's blocks: when ok, frees every block (verifying each); releases b either way.
+ * Returns whether all went well. */
+bool blocks_finish(struct grade_ctx *t, struct grade_blocks *b, bool ok);
+
 /* Does [mem, mem+bytes) overlap a live block other than skip? Returns its index or SIZE_MAX. */
 size_t blocks_overlapping(const struct grade_blocks *b, const void *mem, size_t bytes, size_t skip);
+
+/* Keeps mem, a block of bytes the test got by some call other than blocks_alloc, as live block:
+ * fills it with the pattern of seed. False after recording a failure when the grader is out of memory. */
+bool blocks_keep(struct grade_ctx *t, struct grade_blocks *b, char *mem, size_t bytes, uint64_t seed);
+
+/* ---- a seeded mix of malloc, free and realloc on a set of blocks ------------------------------- */
+
+struct blocks_mix {
+    size_t free_below;               /* r < free_below (r drawn from 0..99): free a random live block */
+    size_t realloc_below;            /* else r < realloc_below: realloc a random live block */
+    size_t max_live;                 /* with this many live blocks, free whatever r is */
+    size_t large_one_in;             /* one request in this many is large */
+    size_t small_bytes, large_bytes; /* requests of 1..small_bytes bytes, or 1..large_bytes when large */
+};
+
+/* One operation of the mix: draws r and a request size from rng, then frees, reallocs or mallocs
+ * (blocks_free, blocks_realloc, blocks_alloc), with their checks. */
+bool blocks_mix_step(struct grade_ctx *t, struct grade_blocks *b, uint64_t *rng, const struct blocks_mix *m);
 
 /* ---- cost measurement --------------------------------------------------------------------------- */
 
