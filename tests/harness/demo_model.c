@@ -117,10 +117,11 @@ static void run_child(const struct stage *stage, const struct demo_sequence *seq
     struct demo_child ch = {.stage = stage, .ids = seq->ids};
     ch.ptrs = calloc(seq->ids + 1, sizeof *ch.ptrs);
     struct demo_snapshot sn = {0};
-    sn.s.blocks = malloc(DEMO_MAX_BLOCKS * sizeof *sn.s.blocks);
-    sn.s.maps = malloc(DEMO_MAX_MAPS * sizeof *sn.s.maps);
-    sn.s.lists = malloc(DEMO_MAX_LISTS * sizeof *sn.s.lists);
-    sn.s.links = malloc(DEMO_MAX_LINKS * sizeof *sn.s.links);
+    /* Zeroed, so that the padding of the entries sent through the pipe is defined bytes too. */
+    sn.s.blocks = calloc(DEMO_MAX_BLOCKS, sizeof *sn.s.blocks);
+    sn.s.maps = calloc(DEMO_MAX_MAPS, sizeof *sn.s.maps);
+    sn.s.lists = calloc(DEMO_MAX_LISTS, sizeof *sn.s.lists);
+    sn.s.links = calloc(DEMO_MAX_LINKS, sizeof *sn.s.links);
     if (ch.ptrs == NULL || !sn.s.blocks || !sn.s.maps || !sn.s.lists || !sn.s.links)
         _exit(3);
     for (size_t i = 0; i < seq->op_count; i++) {
