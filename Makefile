@@ -81,7 +81,10 @@ TEST_PROGS :=
 
 include $(sort $(wildcard mk/*.mk))
 
-test: all $(TEST_PROGS)
+.PHONY: test-programs
+test-programs: $(TEST_PROGS)
+
+test: all test-programs
 	@tests/run-suites
 
 .SECONDARY:
