@@ -12,25 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A JSON string, safe inside a <script> element. */
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\t': fputs("\\t", out); break;
-        default:
-            if (*p < 0x20 || *p >= 0x7f || *p == '<' || *p == '>' || *p == '&' || *p == '\'')
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
-    }
-    fputc('"', out);
-}
+#include "json_write.h"
 
 /* Text for HTML element content or attribute values. */
 static void html_text(FILE *out, const char *s)
@@ -68,7 +50,7 @@ static void json_step(FILE *out, const struct demo_step *s)
     char text[160];
     demo_statement(&s->h.op, text, sizeof text);
     fputs("{\"statement\":", out);
-    json_string(out, text);
+    json_write_string(out, text);
     if (s->h.op.kind == TRACE_FREE)
         text[0] = '\0';
     else if (s->h.result_null)
@@ -80,17 +62,17 @@ static void json_step(FILE *out, const struct demo_step *s)
     else
         snprintf(text, sizeof text, "p%u outside the heap", s->h.op.id);
     fputs(",\"result\":", out);
-    json_string(out, text);
+    json_write_string(out, text);
     fputs(",\"story\":", out);
-    json_string(out, s->story);
+    json_write_string(out, s->story);
     demo_syscalls_text(s, text, sizeof text);
     fputs(",\"syscalls\":", out);
-    json_string(out, text);
+    json_write_string(out, text);
     fprintf(out, ",\"heapBytes\":%zu,\"mapped\":%zu,\"mappings\":%zu,\"omitted\":%zu,\"unlisted\":%zu,\"listsOmitted\":%zu",
             s->h.heap_bytes, s->h.after.mapped_bytes, s->h.after.mappings, s->h.blocks_omitted + s->h.maps_omitted,
             s->h.unlisted_free, s->h.lists_omitted);
     fputs(",\"problem\":", out);
-    json_string(out, s->h.walk_problems ? s->h.walk_problem : "");
+    json_write_string(out, s->h.walk_problems ? s->h.walk_problem : "");
     fputs(",\"blocks\":", out);
     json_blocks(out, s->blocks, s->h.block_count);
     fputs(",\"maps\":", out);
@@ -112,13 +94,13 @@ static void json_run(FILE *out, const struct demo_run *run)
 {
     const struct stage *st = run->stage;
     fprintf(out, "{\"stage\":%d,\"name\":", st->number);
-    json_string(out, st->lecture_name);
+    json_write_string(out, st->lecture_name);
     fputs(",\"folder\":", out);
-    json_string(out, st->folder);
+    json_write_string(out, st->folder);
     fprintf(out, ",\"chunks\":%s,\"lists\":\"%s\"", st->walkable ? "true" : "false",
             st->number == 5 ? "bins" : st->number == 4 ? "doubly" : st->number == 3 ? "sorted" : "none");
     fputs(",\"failure\":", out);
-    json_string(out, run->failure);
+    json_write_string(out, run->failure);
     fputs(",\"steps\":[", out);
     for (size_t i = 0; i < run->step_count; i++) {
         if (i > 0)
@@ -170,16 +152,16 @@ int demo_html_write(const char *path, const struct demo_run *runs, size_t run_co
           "<script id=\"demo-data\" type=\"application/json\">\n",
           out);
     fputs("{\"title\":", out);
-    json_string(out, title);
+    json_write_string(out, title);
     fputs(",\"sequence\":", out);
-    json_string(out, seq->name);
+    json_write_string(out, seq->name);
     fputs(",\"statements\":[", out);
     for (size_t i = 0; i < seq->op_count; i++) {
         char text[64];
         demo_statement(&seq->ops[i], text, sizeof text);
         if (i > 0)
             fputc(',', out);
-        json_string(out, text);
+        json_write_string(out, text);
     }
     fprintf(out, "],\"steps\":%zu,\"runs\":[\n", seq->op_count);
     for (size_t i = 0; i < run_count; i++) {

@@ -6,6 +6,7 @@
 
 #include "grade_api.h"
 #include "os.h"
+#include "replay_pattern.h"
 
 /* Under a size limit 1 MiB above what is in use: a request far beyond it gets NULL, then small
  * requests until the limit is reached, then a realloc that would need more; the heap stays whole. */
@@ -49,8 +50,8 @@ static bool refused_by_failure(struct grade_ctx *t, struct grade_blocks *b, unsi
     char *mem = g_malloc(t, 300000);
     os_sim_fail_nth(0);
     if (mem != NULL) {
-        grade_fill(mem, 300000, nth);       /* served anyway: writing it must not fault */
-        if (grade_verify(mem, 300000, nth) != SIZE_MAX)
+        replay_pattern_fill(mem, 300000, nth);       /* served anyway: writing it must not fault */
+        if (replay_pattern_find_damage(mem, 300000, nth) != SIZE_MAX)
             return grade_fail(t, "expected malloc(300000) to return NULL or usable memory when system call %lu "
                               "fails", nth);
         g_free(t, mem);

@@ -6,6 +6,7 @@
 #include "grade_api.h"
 #include "heapwalk.h"
 #include "os.h"
+#include "replay_pattern.h"
 
 /* realloc(NULL, n) is malloc(n). */
 bool api_realloc_null(struct grade_ctx *t)
@@ -26,8 +27,8 @@ bool api_realloc_null(struct grade_ctx *t)
                             "the live block %p", bytes, (void *)mem, (void *)b.items[other].mem);
             break;
         }
-        grade_fill(mem, bytes, bytes);
-        if (grade_verify(mem, bytes, bytes) != SIZE_MAX)
+        replay_pattern_fill(mem, bytes, bytes);
+        if (replay_pattern_find_damage(mem, bytes, bytes) != SIZE_MAX)
             ok = grade_fail(t, "expected the %zu bytes of realloc(NULL, %zu) to be writable", bytes, bytes);
         g_free(t, mem);
     }
@@ -67,7 +68,7 @@ bool api_realloc_zero(struct grade_ctx *t)
     char *mem = g_malloc(t, 200);
     if (mem == NULL)
         return grade_fail_alloc(t, "malloc(200)", 200);
-    grade_fill(mem, 200, 7);
+    replay_pattern_fill(mem, 200, 7);
     char *result = g_realloc(t, mem, 0);
     if (result != NULL) {
         if (result >= mem && result < mem + 200 && result != mem)

@@ -6,6 +6,7 @@
 #include "chunk.h"
 #include "grade_api.h"
 #include "os.h"
+#include "replay_pattern.h"
 
 /* Bytes the grader took by moving the break itself, as a second allocator in the process would. */
 struct foreign {
@@ -21,7 +22,7 @@ static bool take_foreign(struct grade_ctx *t, struct foreign *f, size_t bytes)
         return grade_fail(t, "the grader could not move the break up by %zu bytes itself", bytes);
     f->mem[f->count] = mem;
     f->bytes[f->count] = bytes;
-    grade_fill(mem, bytes, 0xf0 + f->count);
+    replay_pattern_fill(mem, bytes, 0xf0 + f->count);
     f->count++;
     return true;
 }
@@ -29,7 +30,7 @@ static bool take_foreign(struct grade_ctx *t, struct foreign *f, size_t bytes)
 static bool foreign_intact(struct grade_ctx *t, const struct foreign *f)
 {
     for (size_t i = 0; i < f->count; i++) {
-        size_t bad = grade_verify(f->mem[i], f->bytes[i], 0xf0 + i);
+        size_t bad = replay_pattern_find_damage(f->mem[i], f->bytes[i], 0xf0 + i);
         if (bad != SIZE_MAX)
             return grade_fail(t, "expected the %zu bytes the grader took by moving the break itself (at %p) to be "
                               "left alone, byte %zu was changed", f->bytes[i], (void *)f->mem[i], bad);
@@ -189,7 +190,7 @@ bool api_realloc_when_a_call_fails(struct grade_ctx *t)
         if (moved == NULL) {
             ok = blocks_verify_all(t, &b);
         } else {
-            size_t bad = grade_verify(moved, last->bytes, last->seed);
+            size_t bad = replay_pattern_find_damage(moved, last->bytes, last->seed);
             if (bad != SIZE_MAX) {
                 ok = grade_fail(t, "expected realloc(p, %zu) with system call %lu failing to keep the %zu old bytes, "
                                 "byte %zu was changed", bytes, nth, last->bytes, bad);

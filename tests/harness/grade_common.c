@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "os.h"
+#include "replay_pattern.h"
 
 /* ---- failing -------------------------------------------------------------------------------------- */
 
@@ -99,47 +100,6 @@ size_t grade_random_below(uint64_t *state, size_t n)
     return n == 0 ? 0 : (size_t)(grade_random(state) % n);
 }
 
-/* The pattern word at word index i: cheap to compute, different for every block and position. */
-static uint64_t pattern_word(uint64_t seed, size_t i)
-{
-    uint64_t x = seed ^ ((uint64_t)i * 0x9e3779b97f4a7c15ull);
-    x ^= x >> 29;
-    x *= 0xbf58476d1ce4e5b9ull;
-    return x ^ (x >> 32);
-}
-
-void grade_fill(void *mem, size_t bytes, uint64_t seed)
-{
-    unsigned char *p = mem;
-    size_t words = bytes / 8;
-    for (size_t i = 0; i < words; i++) {
-        uint64_t w = pattern_word(seed, i);
-        memcpy(p + 8 * i, &w, 8);
-    }
-    uint64_t last = pattern_word(seed, words);
-    memcpy(p + 8 * words, &last, bytes % 8);
-}
-
-size_t grade_verify(const void *mem, size_t bytes, uint64_t seed)
-{
-    const unsigned char *p = mem;
-    size_t words = bytes / 8;
-    for (size_t i = 0; i < words; i++) {
-        uint64_t w = pattern_word(seed, i), got;
-        memcpy(&got, p + 8 * i, 8);
-        if (got != w) {
-            for (size_t k = 0; k < 8; k++)
-                if (((const unsigned char *)&got)[k] != ((const unsigned char *)&w)[k])
-                    return 8 * i + k;
-        }
-    }
-    uint64_t last = pattern_word(seed, words);
-    for (size_t k = 0; k < bytes % 8; k++)
-        if (p[8 * words + k] != ((const unsigned char *)&last)[k])
-            return 8 * words + k;
-    return SIZE_MAX;
-}
-
 /* ---- live blocks ----------------------------------------------------------------------------------- */
 
 size_t blocks_overlapping(const struct grade_blocks *b, const void *mem, size_t bytes, size_t skip)
@@ -201,14 +161,14 @@ size_t blocks_alloc(struct grade_ctx *t, struct grade_blocks *b, size_t bytes)
     if (!check_new_block(t, b, what, mem, bytes, SIZE_MAX))
         return SIZE_MAX;
     uint64_t seed = ++b->next_seed * 0x2545f4914f6cdd1dull;
-    grade_fill(mem, bytes, seed);
+    replay_pattern_fill(mem, bytes, seed);
     b->items[b->count] = (struct grade_block){ mem, bytes, seed };
     return b->count++;
 }
 
 static bool verify_block(struct grade_ctx *t, const struct grade_block *blk, const char *when)
 {
-    size_t bad = grade_verify(blk->mem, blk->bytes, blk->seed);
+    size_t bad = replay_pattern_find_damage(blk->mem, blk->bytes, blk->seed);
     if (bad != SIZE_MAX)
         return grade_fail(t, "expected the %zu bytes written to the block at %p to be intact %s, byte %zu was "
                           "changed", blk->bytes, (void *)blk->mem, when, bad);
@@ -237,11 +197,11 @@ bool blocks_realloc(struct grade_ctx *t, struct grade_blocks *b, size_t i, size_
     if (!check_new_block(t, b, what, mem, bytes, i))
         return false;
     size_t kept = blk->bytes < bytes ? blk->bytes : bytes;
-    size_t bad = grade_verify(mem, kept, blk->seed);
+    size_t bad = replay_pattern_find_damage(mem, kept, blk->seed);
     if (bad != SIZE_MAX)
         return grade_fail(t, "expected %s to keep the first %zu bytes, byte %zu differs", what, kept, bad);
     uint64_t seed = ++b->next_seed * 0x2545f4914f6cdd1dull;
-    grade_fill(mem, bytes, seed);
+    replay_pattern_fill(mem, bytes, seed);
     *blk = (struct grade_block){ mem, bytes, seed };
     return true;
 }
@@ -250,7 +210,7 @@ bool blocks_keep(struct grade_ctx *t, struct grade_blocks *b, char *mem, size_t 
 {
     if (!reserve_one(b))
         return grade_fail(t, "the grader itself ran out of memory");
-    grade_fill(mem, bytes, seed);
+    replay_pattern_fill(mem, bytes, seed);
     b->items[b->count++] = (struct grade_block){ mem, bytes, seed };
     return true;
 }

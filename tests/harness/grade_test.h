@@ -69,15 +69,13 @@ void *g_realloc(struct grade_ctx *t, void *mem, size_t req_bytes);
 void *g_calloc(struct grade_ctx *t, size_t n, size_t elem_bytes);
 int g_check(struct grade_ctx *t);
 
-/* ---- deterministic randomness and payload patterns --------------------------------------------- */
+/* ---- deterministic randomness -------------------------------------------------------------------- */
 
 uint64_t grade_random(uint64_t *state);                 /* splitmix64 */
 size_t grade_random_below(uint64_t *state, size_t n);   /* 0 .. n-1 */
 
-/* Fills mem[0..bytes) with a pattern derived from seed; checks it, returning the first bad offset
- * or SIZE_MAX when intact. */
-void grade_fill(void *mem, size_t bytes, uint64_t seed);
-size_t grade_verify(const void *mem, size_t bytes, uint64_t seed);
+/* Payloads are filled and checked with the checked replay's patterns (replay_pattern.h), a block's
+ * seed as the pattern's tag. */
 
 /* ---- a set of live blocks, checked for alignment, overlap and contents ------------------------- */
 

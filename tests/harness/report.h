@@ -60,8 +60,4 @@ void report_tap(FILE *out, const struct report *r);
 void report_gradescope(FILE *out, const struct report *r);
 void report_autolab(FILE *out, const struct report *r);
 
-/* Writes s as a JSON string literal (quotes included), escaping every control and non-ASCII-safe byte
- * so that any output of the code under test stays valid JSON. */
-void report_json_string(FILE *out, const char *s);
-
 #endif

@@ -1,9 +1,10 @@
 /* report_json.c: the machine-readable reports: heapkit's JSON, Gradescope's results.json, and Autolab's
- * last-line scores (report.h). Every string goes through report_json_string, so whatever a submission
+ * last-line scores (report.h). Every string goes through json_write_string, so whatever a submission
  * printed is escaped and cannot break, or add to, the document. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_write.h"
 #include "report.h"
 
 bool report_format_parse(const char *name, enum report_format *format)
@@ -20,42 +21,21 @@ bool report_format_parse(const char *name, enum report_format *format)
     return false;
 }
 
-void report_json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)(s != NULL ? s : ""); *p != '\0'; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\t': fputs("\\t", out); break;
-        case '\r': fputs("\\r", out); break;
-        default:
-            /* Control bytes, and bytes above ASCII (read as Latin-1: the output may not be UTF-8). */
-            if (*p < 0x20 || *p >= 0x7f)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
-    }
-    fputc('"', out);
-}
-
 static void json_test(FILE *out, const struct report_test *t)
 {
     fprintf(out, "    {\"stage\": %d, \"name\": ", t->stage);
-    report_json_string(out, t->name);
+    json_write_string(out, t->name);
     fputs(", \"group\": ", out);
-    report_json_string(out, t->group);
+    json_write_string(out, t->group);
     fprintf(out, ", \"status\": \"%s\", \"score\": %d, \"max_score\": %d, \"outcome\": \"%s\", \"message\": ",
             t->outcome == SANDBOX_PASS ? "pass" : "fail", t->score, t->max_score, sandbox_outcome_name(t->outcome));
-    report_json_string(out, t->message);
+    json_write_string(out, t->message);
     if (t->op > 0)
         fprintf(out, ", \"operation\": %zu", t->op);
     else
         fputs(", \"operation\": null", out);
     fprintf(out, ", \"seconds\": %.3f, \"cpu_seconds\": %.3f, \"output\": ", t->seconds, t->cpu_seconds);
-    report_json_string(out, t->output);
+    json_write_string(out, t->output);
     fprintf(out, ", \"output_truncated\": %s}", t->output_truncated ? "true" : "false");
 }
 
@@ -68,11 +48,11 @@ void report_json(FILE *out, const struct report *r)
     for (size_t i = 0; i < r->stage_count; i++) {
         const struct report_stage *s = &r->stages[i];
         fprintf(out, "    {\"stage\": %d, \"folder\": ", s->stage);
-        report_json_string(out, s->folder);
+        json_write_string(out, s->folder);
         fputs(", \"lecture_name\": ", out);
-        report_json_string(out, s->lecture_name);
+        json_write_string(out, s->lecture_name);
         fputs(", \"source\": ", out);
-        report_json_string(out, s->source);
+        json_write_string(out, s->source);
         fprintf(out, ", \"score\": %d, \"max_score\": %d, \"passed\": %zu, \"failed\": %zu}%s\n", s->score,
                 s->max_score, s->passed, s->failed, i + 1 < r->stage_count ? "," : "");
     }
@@ -90,12 +70,12 @@ static void gradescope_output(FILE *out, const struct report_test *t)
     size_t n = strlen(t->message) + strlen(t->output) + 64;
     char *text = malloc(n);
     if (text == NULL) {
-        report_json_string(out, t->message);
+        json_write_string(out, t->message);
         return;
     }
     snprintf(text, n, "%s%s%s%s", t->message, t->output[0] != '\0' ? "\n--- output ---\n" : "", t->output,
              t->output_truncated ? "\n(output truncated)" : "");
-    report_json_string(out, text);
+    json_write_string(out, text);
     free(text);
 }
 
@@ -106,7 +86,7 @@ void report_gradescope(FILE *out, const struct report *r)
     char summary[160];
     snprintf(summary, sizeof summary, "heapkit grade: %zu of %zu tests passed, %d of %d points", r->passed,
              r->passed + r->failed, r->score, r->max_score);
-    report_json_string(out, summary);
+    json_write_string(out, summary);
     fputs(",\n  \"tests\": [\n", out);
     for (size_t i = 0; i < r->test_count; i++) {
         const struct report_test *t = &r->tests[i];
@@ -114,9 +94,9 @@ void report_gradescope(FILE *out, const struct report *r)
         snprintf(name, sizeof name, "stage %d: %s", t->stage, t->name);
         snprintf(number, sizeof number, "%d.%zu", t->stage, i + 1);
         fputs("    {\"name\": ", out);
-        report_json_string(out, name);
+        json_write_string(out, name);
         fputs(", \"number\": ", out);
-        report_json_string(out, number);
+        json_write_string(out, number);
         fprintf(out, ", \"score\": %d, \"max_score\": %d, \"status\": \"%s\", \"output\": ", t->score, t->max_score,
                 t->outcome == SANDBOX_PASS ? "passed" : "failed");
         gradescope_output(out, t);

@@ -1,5 +1,6 @@
 /* report_tap.c: TAP version 14 (testanything.org): a plan, one line per test, and for each failure
  * a YAML block with what happened. Strings in the block are JSON-quoted, which YAML reads as is. */
+#include "json_write.h"
 #include "report.h"
 
 void report_tap(FILE *out, const struct report *r)
@@ -14,14 +15,14 @@ void report_tap(FILE *out, const struct report *r)
         if (passed)
             continue;
         fputs("  ---\n  message: ", out);
-        report_json_string(out, t->message);
+        json_write_string(out, t->message);
         fprintf(out, "\n  outcome: %s\n", sandbox_outcome_name(t->outcome));
         if (t->op > 0)
             fprintf(out, "  operation: %zu\n", t->op);
         fprintf(out, "  seconds: %.3f\n", t->seconds);
         if (t->output[0] != '\0') {
             fputs("  output: ", out);
-            report_json_string(out, t->output);
+            json_write_string(out, t->output);
             fputc('\n', out);
         }
         fputs("  ...\n", out);
