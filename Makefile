@@ -20,8 +20,12 @@ STAGE_API := heapmgr_malloc heapmgr_free heapmgr_realloc heapmgr_check heapmgr_c
 
 COMMON_HDRS := $(wildcard common/*.h)
 SIM_OBJS    := $(B)/common/os_sim.o $(B)/common/os_count.o $(B)/common/heapwalk.o
-HARNESS_SRCS := $(wildcard tests/harness/*.c)
-HARNESS_OBJS := $(patsubst tests/harness/%.c,$(B)/harness/%.o,$(HARNESS_SRCS))
+# The harness: one folder per job (harness/README.md); headers are found by name in any of them.
+HARNESS_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard harness/*/*.c))))
+HARNESS_SRCS := $(wildcard harness/*/*.c)
+HARNESS_HDRS := $(wildcard harness/*/*.h)
+HARNESS_INC  := $(addprefix -I,$(HARNESS_DIRS))
+HARNESS_OBJS := $(patsubst harness/%.c,$(B)/harness/%.o,$(HARNESS_SRCS))
 
 .PHONY: all clean test
 all: $(foreach s,$(STAGES),$(B)/$(s)/libheapmgr.a) $(B)/heapkit
@@ -59,9 +63,9 @@ $(B)/%/stage.o: $(B)/%/heapmgr.o $(B)/%/alloc_extra.o
 	@rm -f $@.whole
 
 # ---- the harness ------------------------------------------------------------------------------------
-$(B)/harness/%.o: tests/harness/%.c $(wildcard tests/harness/*.h) $(COMMON_HDRS)
+$(B)/harness/%.o: harness/%.c $(HARNESS_HDRS) $(COMMON_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALLFLAGS) -c $< -o $@
+	$(CC) $(ALLFLAGS) $(HARNESS_INC) -c $< -o $@
 
 $(B)/harness/libharness.a: $(HARNESS_OBJS)
 	@rm -f $@

@@ -40,10 +40,10 @@ coverage:
 	    $(if $(STAGE),--stage $(STAGE)) $(if $(SRC),--src $(SRC))
 
 # The batch grader as a program of its own, driven by a scripted stand-in grader in the suite.
-$(B)/tests/instructor/heapkit-batch: tests/instructor/batch_main.c tests/harness/batch.h \
+$(B)/tests/instructor/heapkit-batch: tests/instructor/batch_main.c harness/batch/batch.h \
         $(B)/harness/libharness.a $(foreach s,$(STAGES),$(B)/$(s)/stage.o) $(B)/common/libcommon-sim.a
 	@mkdir -p $(@D)
-	$(CC) $(ALLFLAGS) -Itests/harness -o $@ $< $(foreach s,$(STAGES),$(B)/$(s)/stage.o) \
+	$(CC) $(ALLFLAGS) $(HARNESS_INC) -o $@ $< $(foreach s,$(STAGES),$(B)/$(s)/stage.o) \
 	      $(B)/harness/libharness.a $(B)/common/libcommon-sim.a -lm
 
 TEST_PROGS += $(B)/tests/instructor/heapkit-batch

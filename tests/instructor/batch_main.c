@@ -1,6 +1,6 @@
 /* batch_main.c: the batch grader as a program of its own, for the suite 70-instructor.
  *
- *   heapkit-batch grade --batch DIR --stage N ...     runs batch_grade() (tests/harness/batch.c)
+ *   heapkit-batch grade --batch DIR --stage N ...     runs batch_grade() (harness/batch/batch.c)
  *   heapkit-batch grade ...                           anything else: runs the grader named by the
  *                                                     HEAPKIT_GRADER environment variable
  *
