@@ -1,0 +1,80 @@
+/* confine.h: running untrusted work with least privilege: the build of a submission, and the runner.
+ *
+ * Everything a submission writes runs under confinement: its compilation (confine_run) and the runner
+ * program that executes its allocator (the grader forks, calls confine_child_enter, installs its
+ * seccomp filter and execs the runner). What is available differs between machines (root or not,
+ * bubblewrap installed or not, seccomp compiled in or not): confine_probe says, and every report
+ * lists the protections that were in force, so nothing fails silently.
+ */
+#ifndef HEAPKIT_CONFINE_H
+#define HEAPKIT_CONFINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* What this machine and this process can do. Filled once by confine_probe. */
+struct confine_caps {
+    bool root;                 /* euid 0: privileges can and must be dropped */
+    bool namespaces;           /* bubblewrap works here: a build sees only what it is given */
+    char bwrap[256];           /* its path, "" when absent */
+    bool seccomp;              /* the runner's system-call filter is compiled in and loads */
+};
+
+const struct confine_caps *confine_probe(void);
+
+/* One line naming the protections in force, for reports: "uid 65534, no_new_privs, seccomp, ..." or
+ * what is missing ("not root: runs as uid 1000; no seccomp"). */
+const char *confine_protections_text(bool for_build);
+
+struct confine_limits {
+    double cpu_seconds;        /* RLIMIT_CPU (hard = soft) */
+    double wall_seconds;       /* the parent kills the process group after this */
+    size_t memory_bytes;       /* RLIMIT_AS and RLIMIT_DATA (hard = soft) */
+    size_t file_bytes;         /* RLIMIT_FSIZE: the biggest file it may write (0: none at all) */
+    size_t output_cap;         /* bytes of stdout+stderr kept; the rest is drained and dropped */
+    unsigned long processes;   /* RLIMIT_NPROC for the unprivileged uid (0: fork fails) */
+    unsigned long files;       /* RLIMIT_NOFILE */
+};
+
+/* In a freshly forked child, before exec: own process group, stdin from /dev/null, every descriptor
+ * but keep[0..keep_count) and 0-2 closed, hard = soft limits, no core dumps, the unprivileged uid and
+ * gid when root (a distinct one per slot, so that two runners cannot signal each other), no_new_privs,
+ * SIGKILL when the parent dies. False (with why) when a step fails: the child must then _exit. */
+bool confine_child_enter(const struct confine_limits *lim, uid_t uid, const int *keep, size_t keep_count,
+                         char *why, size_t why_cap);
+
+/* The unprivileged uid for slot n (root only; otherwise the caller's own). */
+uid_t confine_uid_for_slot(unsigned slot);
+
+/* Runs argv confined: dir is the only folder it may write (and its working directory); read_only
+ * lists further paths it may read (the compiler's own files are always visible). */
+struct confine_cmd {
+    char *const *argv;
+    const char *dir;
+    const char *const *read_only;
+    size_t read_only_count;
+    struct confine_limits limits;
+};
+
+enum confine_end {
+    CONFINE_EXITED,            /* status holds the exit status */
+    CONFINE_SIGNALED,          /* killed by signal `status` (SIGXFSZ: a file past file_bytes) */
+    CONFINE_TIMEOUT,           /* wall or CPU limit */
+    CONFINE_SETUP_FAILED,      /* could not be started confined: why holds the reason */
+};
+
+struct confine_result {
+    enum confine_end end;
+    int status;
+    char *output;              /* malloc'ed, NUL-terminated, at most limits.output_cap bytes */
+    bool output_truncated;
+    double wall_seconds;
+    char why[256];
+};
+
+void confine_run(const struct confine_cmd *cmd, struct confine_result *res);
+
+void confine_result_release(struct confine_result *res);
+
+#endif
