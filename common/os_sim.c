@@ -17,7 +17,8 @@
  *
  * Shared mode (os_sim_share) backs both regions with memory files mapped at OS_SIM_SHARED_ADDR, so
  * that the grader's runner maps the very same bytes: the heap file grows and shrinks with the break's
- * page (ftruncate), and pages unmapped from the mapping region are punched out of its file.
+ * page (ftruncate), the mapping file grows to the end of the highest mapping made, and pages unmapped
+ * from the mapping region are punched out of its file.
  */
 #define _GNU_SOURCE               /* memfd_create, fallocate, MAP_FIXED_NOREPLACE: shared mode */
 #include <errno.h>
@@ -47,6 +48,7 @@ static struct {
     unsigned long fail_countdown; /* the call that many calls from now fails; 0 = none */
     bool broken;               /* the reservation itself failed: every call fails */
     int heap_fd, map_fd;       /* shared mode: the regions' memory files; -1 otherwise */
+    size_t map_file_size;      /* shared mode: the mapping file ends at the highest mapping's end */
 } sim = { .heap_fd = -1, .map_fd = -1 };
 
 static void *reserve(size_t bytes)
@@ -61,8 +63,6 @@ static bool sim_ready(void);
 static void *reserve_shared(void)
 {
     char *heap = (char *)OS_SIM_SHARED_ADDR, *maps = heap + SIM_HEAP_BYTES;
-    if (ftruncate(sim.map_fd, (off_t)SIM_MAP_BYTES) != 0)
-        return NULL;
     int flags = MAP_SHARED | MAP_FIXED_NOREPLACE | MAP_NORESERVE;
     void *h = mmap(heap, SIM_HEAP_BYTES, PROT_NONE, flags, sim.heap_fd, 0);
     void *m = mmap(maps, SIM_MAP_BYTES, PROT_NONE, flags, sim.map_fd, 0);
@@ -276,6 +276,15 @@ void *os_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offs
         return MAP_FAILED;
     }
     char *mem = sim.map_start + first * sim.page_bytes;
+    size_t end_offset = (first + count) * sim.page_bytes;
+    if (sim.map_fd >= 0 && end_offset > sim.map_file_size) {
+        /* Shared mode: the file grows to cover the mapping; past its end nobody can touch a byte. */
+        if (ftruncate(sim.map_fd, (off_t)end_offset) != 0) {
+            refuse(ENOMEM);
+            return MAP_FAILED;
+        }
+        sim.map_file_size = end_offset;
+    }
     if (mprotect(mem, count * sim.page_bytes, prot) != 0) {
         refuse(ENOMEM);
         return MAP_FAILED;
@@ -379,7 +388,7 @@ void *os_sim_writable_end(void)
 size_t os_sim_map_file_bytes(void)
 {
     struct stat st;
-    if (sim.map_fd < 0 || fstat(sim.map_fd, &st) != 0)
+    if (sim.map_fd < 0 || sim.map_file_size == 0 || fstat(sim.map_fd, &st) != 0)
         return 0;
     return (size_t)st.st_blocks * 512;
 }

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -21,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -176,29 +176,36 @@ static void send_all(const void *buf, size_t bytes, const char *what)
     }
 }
 
+/* Blocking reads: the test's deadline is an interval timer whose signal interrupts them (EINTR). */
 static void receive_all(void *buf, size_t bytes, const char *what)
 {
     char *at = buf;
     while (bytes > 0) {
-        double left = rl.deadline - now_seconds();
-        if (left <= 0) {
+        if (now_seconds() >= rl.deadline) {
             runner_stop();
             finish_with(SANDBOX_TIMEOUT, "timed out after %.0f s in %s", rl.spec.wall_seconds, what);
         }
-        struct pollfd p = { .fd = rl.answer_fd, .events = POLLIN };
-        int ready = poll(&p, 1, (int)ceil(left * 1000));
-        if (ready < 0 && errno == EINTR)
-            continue;
-        if (ready == 0)
-            continue;                /* the deadline check above ends it */
         ssize_t got = read(rl.answer_fd, at, bytes);
-        if (got < 0 && (errno == EINTR || errno == EAGAIN))
+        if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0)
             runner_died(what);
         at += got;
         bytes -= (size_t)got;
     }
+}
+
+static void on_deadline(int sig) { (void)sig; }
+
+/* SIGALRM at the deadline, and then every 50 ms, so that no blocking read outlasts it. */
+static void arm_deadline(double seconds)
+{
+    struct sigaction sa = { .sa_handler = on_deadline };     /* no SA_RESTART: reads return EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval when = { .it_interval = { 0, 50000 },
+                              .it_value = { (time_t)seconds, (suseconds_t)((seconds - floor(seconds)) * 1e6) + 1 } };
+    setitimer(ITIMER_REAL, &when, NULL);
 }
 
 static struct protocol_view current_view(void)
@@ -390,6 +397,7 @@ void runner_start(const struct runner_spec *spec, struct sandbox_page *page)
     rl.spec = *spec;
     rl.page = page;
     rl.deadline = now_seconds() + spec->wall_seconds;
+    arm_deadline(spec->wall_seconds);
     describe_protections();
 
     /* The runner and this process take turns: on one CPU each turn costs microseconds, across two
