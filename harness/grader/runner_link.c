@@ -367,7 +367,7 @@ static void exec_runner(const int fds[4])
     char why[256] = "";
     struct confine_limits lim = {
         .cpu_seconds = rl.spec.cpu_seconds, .wall_seconds = rl.spec.wall_seconds,
-        .memory_bytes = ((size_t)2 << OS_SIM_REGION_SHIFT) + RUNNER_SLACK_BYTES, .file_bytes = 0,
+        .memory_bytes = 0 /* below, last */, .file_bytes = 0,
         .processes = 0, .files = RUNNER_FILES,
     };
     if (!confine_child_enter(&lim, confine_uid_for_slot(rl.spec.slot), wanted, 4, why, sizeof why)) {
@@ -379,6 +379,12 @@ static void exec_runner(const int fds[4])
         fprintf(stderr, "heapkit: the runner's system-call filter could not be loaded: %s\n", why);
         _exit(126);
     }
+    /* The address-space limit comes last, once nothing of ours needs memory any more: the two shared
+     * regions, plus a little for the runner's own C library. Hard = soft, so it cannot be raised. */
+    rlim_t as_bytes = ((rlim_t)2 << OS_SIM_REGION_SHIFT) + RUNNER_SLACK_BYTES;
+    struct rlimit as = { as_bytes, as_bytes }, data = { RUNNER_SLACK_BYTES, RUNNER_SLACK_BYTES };
+    if (setrlimit(RLIMIT_AS, &as) != 0 || setrlimit(RLIMIT_DATA, &data) != 0)
+        _exit(126);
     char *argv[] = { "heapkit-runner", NULL }, *envp[] = { NULL };
     execve(path, argv, envp);
     _exit(127);
@@ -389,7 +395,8 @@ static void describe_protections(void)
     const struct confine_caps *caps = confine_probe();
     snprintf(rl.protections, sizeof rl.protections, "%s; %s; cpu-time check between calls",
              confine_protections_text(false),
-             caps->seccomp && runner_filter_available() ? "seccomp filter" : "NO seccomp filter (built without libseccomp)");
+             !runner_filter_available() ? "NO seccomp filter (not built with libseccomp, or under valgrind)" :
+             caps->seccomp ? "seccomp filter" : "NO seccomp filter (libseccomp missing)");
 }
 
 void runner_start(const struct runner_spec *spec, struct sandbox_page *page)
