@@ -204,6 +204,13 @@ static void start_failed(struct sandbox_job *job, const char *what)
 static bool slot_start(struct slot *s, struct sandbox_job *job, unsigned index)
 {
     memset(s, 0, sizeof *s);
+    if (job->limits.start_by > 0 && now_seconds() > job->limits.start_by) {
+        /* The grading as a whole is out of time (a batch's limit for one student). */
+        job->outcome = SANDBOX_TIMEOUT;
+        snprintf(job->message, sizeof job->message, "not run: the grading's time limit was reached first");
+        job->output = calloc(1, 1);
+        return false;
+    }
     s->job = job;
     job->output = malloc(job->limits.output_cap + 1);
     job->output_bytes = 0;
