@@ -155,6 +155,8 @@ int cmd_grade(int argc, char **argv)
         return 2;
     struct grade_result res;
     int status = grade_run(&o.grading, &res);
+    if (res.messages != NULL && (status == 2 || o.grading.show_warnings))
+        fputs(res.messages, stderr);                    /* the compiler's errors, or its warnings */
     if (status == 2) {
         fprintf(stderr, "heapkit grade: %s\n", res.why);
         report_file_discard(&out_file);
