@@ -72,7 +72,10 @@ int grade_build_runner(const char *root, const char *build, const char *src, int
     memset(out, 0, sizeof *out);
     *compile_error = false;
     if (access(src, R_OK) != 0) {
-        snprintf(why, why_cap, "cannot read the submission %s: %s", src, strerror(errno));
+        if (errno == ENOENT)
+            snprintf(why, why_cap, "no such file: %s", src);
+        else
+            snprintf(why, why_cap, "cannot read the submission %s: %s", src, strerror(errno));
         return 2;
     }
     char base[SUBMISSION_PATH_MAX + 16];
