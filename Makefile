@@ -26,7 +26,7 @@ HARNESS_HDRS := $(wildcard harness/*/*.h)
 HARNESS_INC  := $(addprefix -I,$(HARNESS_DIRS))
 # Linked into one program each, never into the library: the two front doors, the two bindings of
 # the stage table (harness/cli/stages.h), and the runner's own files.
-HARNESS_MAINS := harness/cli/main.c harness/cli/lab_main.c harness/cli/stages_local.c harness/grader/remote_stage.c
+HARNESS_MAINS := harness/cli/main.c harness/cli/lab_main.c harness/cli/stages_local.c harness/link/remote_stage.c
 HARNESS_SRCS := $(filter-out $(HARNESS_MAINS) harness/runner/%,$(wildcard harness/*/*.c))
 HARNESS_OBJS := $(patsubst harness/%.c,$(B)/harness/%.o,$(HARNESS_SRCS))
 RUNNER_SRCS  := $(wildcard harness/runner/*.c)
@@ -83,7 +83,7 @@ $(B)/harness/libharness.a: $(HARNESS_OBJS)
 	ar rcs $@ $^
 
 # The grader: no stage code; each stage is its runner program (harness/grader, harness/runner).
-$(B)/heapkit: $(B)/harness/cli/main.o $(B)/harness/grader/remote_stage.o $(B)/harness/libharness.a $(B)/common/libcommon-sim.a
+$(B)/heapkit: $(B)/harness/cli/main.o $(B)/harness/link/remote_stage.o $(B)/harness/libharness.a $(B)/common/libcommon-sim.a
 	$(CC) $(ALLFLAGS) -o $@ $(filter %.o,$^) $(B)/harness/libharness.a $(B)/common/libcommon-sim.a -lm $(SECCOMP_LIBS)
 
 # The lab: trace, bench, demo and run, with the six stages linked in.
