@@ -145,7 +145,7 @@ static bool run_item(struct sandbox_page *page, void *arg)
     runner_start(&spec, page);
     os_sim_set_limit(it->memory_bytes);
     bool passed = it->test->run(&ctx);
-    runner_stop();
+    runner_finish();
     return passed;
 }
 

@@ -29,7 +29,8 @@
 #include "os_sim.h"
 #include "runner_filter.h"
 
-enum { RUNNER_SLACK_BYTES = 64u << 20, RUNNER_FILES = 16, HIGH_FD = 100, DEATH_WAIT_MS = 200 };
+enum { RUNNER_SLACK_BYTES = 64u << 20, RUNNER_FILES = 16, HIGH_FD = 100, DEATH_WAIT_MS = 200,
+       SAMPLE_ONE_IN = 8 };           /* the checks between calls, on a random one call in this many */
 static const double QUIET_CPU_SECONDS = 0.05;   /* CPU a runner may use after answering (it needs ~2 us) */
 
 static struct {
@@ -39,7 +40,8 @@ static struct {
     bool have_cpu_clock;
     uint64_t seq;
     double deadline;                 /* monotonic seconds */
-    double cpu_at_answer;            /* the runner's CPU time when it last answered; < 0 before */
+    double cpu_at_answer;            /* the runner's CPU time when it last answered; < 0: not sampled */
+    uint64_t sample_state;           /* this process's own randomness: the runner cannot predict it */
     struct runner_spec spec;
     struct sandbox_page *page;
     char protections[160];
@@ -279,6 +281,18 @@ static void serve_seam(const struct protocol_message *m, const char *what)
 
 /* ---- calls ------------------------------------------------------------------------------------------ */
 
+/* Is this call one of the sampled ones? Each check costs a system call, and on a virtual machine a
+ * system call costs microseconds, as much as the call itself: so the checks below run on a random
+ * one call in SAMPLE_ONE_IN (and at the end of the test). A runner that misbehaves does so for
+ * every call it wants to cheat on, and is caught within a few calls. */
+static bool sampled(void)
+{
+    uint64_t z = (rl.sample_state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return ((z ^ (z >> 31)) % SAMPLE_ONE_IN) == 0;
+}
+
 /* The runner must have stayed idle since its last answer: it may run only while the grader waits. */
 static void check_idle(const char *what)
 {
@@ -290,14 +304,29 @@ static void check_idle(const char *what)
                         "may run only inside the allocator calls the grader makes", used * 1000, what);
 }
 
-/* After an answer: nothing may have been written where the seam mapped nothing. */
-static void check_answer(const char *what)
+/* After an answer (sampled): nothing may have been written where the seam mapped nothing, and the
+ * runner's CPU time is noted for check_idle. */
+static void check_answer(const char *what, bool always)
 {
+    rl.cpu_at_answer = -1;
+    if (!always && !sampled())
+        return;
     rl.cpu_at_answer = runner_cpu_seconds();
     size_t file_bytes = os_sim_map_file_bytes(), mapped = os_stats().mapped_bytes;
     if (file_bytes > mapped)
         runner_fail_now("after %s the mapping region holds %zu bytes of memory but the seam mapped only %zu: the "
                         "allocator wrote to memory it never got from os_mmap", what, file_bytes, mapped);
+}
+
+void runner_finish(void)
+{
+    if (rl.pid <= 0)
+        return;
+    size_t file_bytes = os_sim_map_file_bytes(), mapped = os_stats().mapped_bytes;
+    if (file_bytes > mapped)
+        runner_fail_now("at the end of the test the mapping region holds %zu bytes of memory but the seam mapped only "
+                        "%zu: the allocator wrote to memory it never got from os_mmap", file_bytes, mapped);
+    runner_stop();
 }
 
 /* Waits for the answer to command seq, serving seam calls meanwhile; returns its value. */
@@ -333,7 +362,7 @@ uint64_t runner_call(uint32_t op, uint64_t a, uint64_t b, const char *what)
 {
     send_command(op, a, b, what);
     uint64_t value = await_answer(what);
-    check_answer(what);
+    check_answer(what, false);
     return value;
 }
 
@@ -347,7 +376,7 @@ void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *r
         if (await_answer(what) != n)
             runner_fail_now("the runner answered a batch of %zu operations with another count", n);
         receive_all(results + done, n * sizeof results[0], what);
-        check_answer(what);
+        check_answer(what, true);
         done += n;
     }
 }
@@ -437,4 +466,7 @@ void runner_start(const struct runner_spec *spec, struct sandbox_page *page)
     rl.answer_fd = answer[0];
     rl.have_cpu_clock = clock_getcpuclockid(pid, &rl.cpu_clock) == 0;
     rl.cpu_at_answer = -1;
+    struct timespec seed;
+    clock_gettime(CLOCK_MONOTONIC, &seed);
+    rl.sample_state = (uint64_t)seed.tv_nsec * 0x2545f4914f6cdd1dull ^ (uint64_t)getpid();
 }
