@@ -86,25 +86,34 @@ void runner_stop(void)
     close(rl.answer_fd);
 }
 
-static void finish(enum sandbox_outcome outcome, const char *fmt, va_list ap)
+/* Ends the test: "<what> at operation N, in <call>" (the call the runner was in, when known) or
+ * "<what>, at operation N". */
+static void finish(enum sandbox_outcome outcome, const char *call, const char *fmt, va_list ap)
 {
     char what[1200];
     vsnprintf(what, sizeof what, fmt, ap);
     runner_stop();
     size_t op = sandbox_current_op(rl.page);
-    if (op > 0)
-        snprintf(rl.page->message, sizeof rl.page->message, "%s, at operation %zu", what, op);
+    char *msg = rl.page->message;
+    size_t cap = sizeof rl.page->message;
+    if (op > 0 && call != NULL)
+        snprintf(msg, cap, "%s at operation %zu, in %s", what, op, call);
+    else if (call != NULL)
+        snprintf(msg, cap, "%s, in %s", what, call);
+    else if (op > 0)
+        snprintf(msg, cap, "%s, at operation %zu", what, op);
     else
-        snprintf(rl.page->message, sizeof rl.page->message, "%s", what);
+        snprintf(msg, cap, "%s", what);
     sandbox_finish_outcome(rl.page, outcome);
 }
 
-static void finish_with(enum sandbox_outcome outcome, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
-static void finish_with(enum sandbox_outcome outcome, const char *fmt, ...)
+static void finish_with(enum sandbox_outcome outcome, const char *call, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4), noreturn));
+static void finish_with(enum sandbox_outcome outcome, const char *call, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    finish(outcome, fmt, ap);
+    finish(outcome, call, fmt, ap);
     va_end(ap);
     abort();                         /* finish does not return */
 }
@@ -113,7 +122,7 @@ void runner_fail_now(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    finish(SANDBOX_FAIL, fmt, ap);
+    finish(SANDBOX_FAIL, NULL, fmt, ap);
     va_end(ap);
     abort();
 }
@@ -142,24 +151,23 @@ static void runner_died(const char *what)
                  (double)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     char sigbuf[64];
     if (WIFEXITED(status) && WEXITSTATUS(status) >= 126 && rl.cpu_at_answer < 0)
-        finish_with(SANDBOX_CRASH, "the runner %s could not be started (status %d; its output says why)",
+        finish_with(SANDBOX_CRASH, NULL, "the runner %s could not be started (status %d; its output says why)",
                     rl.spec.path, WEXITSTATUS(status));
     if (killed)
-        finish_with(SANDBOX_FAIL, "the runner closed its answer pipe in %s and went on running (it was killed): "
-                    "a submission may not close or write the grader's pipes", what);
+        finish_with(SANDBOX_FAIL, what, "the runner closed its answer pipe and went on running (it was killed): "
+                    "a submission may not close or write the grader's pipes");
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
         if ((sig == SIGKILL || sig == SIGXCPU) && cpu + 0.05 >= ceil(rl.spec.cpu_seconds))
-            finish_with(SANDBOX_TIMEOUT, "timed out after %.0f s of CPU time in %s", ceil(rl.spec.cpu_seconds), what);
+            finish_with(SANDBOX_TIMEOUT, what, "timed out after %.0f s of CPU time", ceil(rl.spec.cpu_seconds));
         if (sig == SIGSYS)
-            finish_with(SANDBOX_CRASH, "killed by %s in %s: the allocator made a system call an allocator has no "
-                        "need of (the runner may use memory calls, its pipes, clocks and signals to itself; "
-                        "open, socket, fork, ptrace, kill, timers and sleeping are refused)",
-                        sandbox_signal_text(sig, sigbuf, sizeof sigbuf), what);
-        finish_with(SANDBOX_CRASH, "killed by %s in %s", sandbox_signal_text(sig, sigbuf, sizeof sigbuf), what);
+            finish_with(SANDBOX_CRASH, what, "killed by %s (a system call an allocator has no need of: the "
+                        "runner may use memory calls, its pipes, clocks and signals to itself; open, socket, fork, "
+                        "ptrace, kill, timers and sleeping are refused)", sandbox_signal_text(sig, sigbuf, sizeof sigbuf));
+        finish_with(SANDBOX_CRASH, what, "killed by %s", sandbox_signal_text(sig, sigbuf, sizeof sigbuf));
     }
-    finish_with(SANDBOX_EXIT, "the runner exited with status %d in %s, before the test finished (did the "
-                "allocator call exit?)", WEXITSTATUS(status), what);
+    finish_with(SANDBOX_EXIT, what, "the runner exited with status %d before the test finished (did the allocator "
+                "call exit?)", WEXITSTATUS(status));
 }
 
 /* ---- the pipes ------------------------------------------------------------------------------------ */
@@ -185,7 +193,7 @@ static void receive_all(void *buf, size_t bytes, const char *what)
     while (bytes > 0) {
         if (now_seconds() >= rl.deadline) {
             runner_stop();
-            finish_with(SANDBOX_TIMEOUT, "timed out after %.0f s in %s", rl.spec.wall_seconds, what);
+            finish_with(SANDBOX_TIMEOUT, what, "timed out after %.0f s", rl.spec.wall_seconds);
         }
         ssize_t got = read(rl.answer_fd, at, bytes);
         if (got < 0 && errno == EINTR)
@@ -446,14 +454,14 @@ void runner_start(const struct runner_spec *spec, struct sandbox_page *page)
 
     int heap_fd, map_fd, command[2], answer[2];
     if (!os_sim_share(&heap_fd, &map_fd) || pipe2(command, O_CLOEXEC) != 0 || pipe2(answer, O_CLOEXEC) != 0)
-        finish_with(SANDBOX_CRASH, "the test could not be started: the shared heap or the runner's pipes: %s",
+        finish_with(SANDBOX_CRASH, NULL, "the test could not be started: the shared heap or the runner's pipes: %s",
                     strerror(errno));
     if (access(spec->path, X_OK) != 0)
-        finish_with(SANDBOX_CRASH, "the test could not be started: the runner %s: %s", spec->path, strerror(errno));
+        finish_with(SANDBOX_CRASH, NULL, "the test could not be started: the runner %s: %s", spec->path, strerror(errno));
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
-        finish_with(SANDBOX_CRASH, "the test could not be started: fork: %s", strerror(errno));
+        finish_with(SANDBOX_CRASH, NULL, "the test could not be started: fork: %s", strerror(errno));
     if (pid == 0) {
         int fds[4] = { command[0], answer[1], heap_fd, map_fd };
         exec_runner(fds);
