@@ -119,9 +119,8 @@ int grade_build_runner(const char *root, const char *build, const char *src, int
         *compile_error = true;
         return 2;
     }
-    /* The runner runs as an unprivileged uid: it may pass through the folder and execute the program
-     * (an ELF program needs no read permission to be executed), and nothing else. */
-    chmod(out->folder, 0711);
+    /* The runner's unprivileged uid executes the program from a descriptor the grader opened: it needs
+     * execute permission on the file, and no way into the folder. */
     chmod(out->binary, 0711);
     return 0;
 }
