@@ -3,12 +3,15 @@
  *   heapkit grade [--stage N] [--src FILE] [--format F] [--out PATH] [--only GLOB[,GLOB]] [--jobs N]
  *                 [--timeout S] [--memory MIB] [--quick] [--list]
  *
- * 1. With --src, build FILE as stage N into a program of its own (submission.h) and exec it with the
- *    same arguments minus --src: that program links the submission as its only stage.
+ * 1. Find each stage's runner, the program that holds its allocator (harness/runner): the reference's
+ *    build/<stage>/runner, or, with --src, a runner built from FILE in confinement (submission.h).
+ *    This program never links or loads any stage's code.
  * 2. Plan the tests: for each stage graded, every test of grade_test.h that applies to it, plus one
  *    workload test per COS 217 workload and per trace file of tests/traces/.
- * 3. Run every test in its own child process (sandbox.h), as many at a time as there are cores.
- * 4. Turn the outcomes into a report (report.h) and print it in the format asked for.
+ * 3. Run every test in its own child process (sandbox.h), as many at a time as there are cores; the
+ *    child starts a fresh runner for the test (runner_link.h) and decides the verdict itself.
+ * 4. Once every runner is gone, turn the outcomes into a report (report.h) and print it in the
+ *    format asked for; with --out, to a temporary name renamed at the very end.
  * Exit status: 0 every test passed, 1 some failed, 2 usage error or a submission that does not build.
  */
 #include <fnmatch.h>
@@ -21,7 +24,10 @@
 #include "batch.h"
 #include "commands.h"
 #include "grade_test.h"
-#include "os.h"
+#include "grade_source.h"
+#include "os_sim.h"
+#include "remote_stage.h"
+#include "runner_link.h"
 #include "report.h"
 #include "stages.h"
 #include "submission.h"
@@ -53,6 +59,7 @@ struct item {
     char group[16];
     char param[4096];            /* workload name or trace path; "" for the others */
     size_t memory_bytes;
+    double timeout_s;
     bool quick;
 };
 
@@ -197,6 +204,7 @@ static void plan_add(struct plan *p, const struct options *o, int stage, const s
     snprintf(it->group, sizeof it->group, "%.*s", (int)strcspn(name, "."), name);
     snprintf(it->param, sizeof it->param, "%s", param != NULL ? param : "");
     it->memory_bytes = o->memory_bytes;
+    it->timeout_s = o->timeout_s;
     it->quick = o->quick;
 }
 
@@ -254,8 +262,13 @@ static bool run_item(struct sandbox_page *page, void *arg)
     const struct item *it = arg;
     struct grade_ctx ctx = { .stage = stage_get(it->stage), .page = page, .memory_limit = it->memory_bytes,
                              .param = it->param, .quick = it->quick };
+    struct runner_spec spec = { .path = ctx.stage->runner, .slot = page->slot, .cpu_seconds = it->timeout_s,
+                                .wall_seconds = WALL_FACTOR * it->timeout_s * 0.95, .memory_bytes = it->memory_bytes };
+    runner_start(&spec, page);
     os_sim_set_limit(it->memory_bytes);
-    return it->test->run(&ctx);
+    bool passed = it->test->run(&ctx);
+    runner_stop();
+    return passed;
 }
 
 /* ---- 4. the report -------------------------------------------------------------------------------- */
@@ -311,6 +324,12 @@ static void build_report(struct report *r, const struct plan *p, const struct sa
     }
 }
 
+/* What confined the submission, for every report. */
+static const char *grade_protections(void)
+{
+    return runner_protections();
+}
+
 static void print_report(FILE *out, const struct report *r, enum report_format format)
 {
     const char *term = getenv("TERM");
@@ -332,8 +351,27 @@ int cmd_grade(int argc, char **argv)
     int parsed = parse_options(argc, argv, &o);
     if (parsed != 0)
         return parsed == 1 ? 0 : 2;
-    if (o.src != NULL)
-        return submission_exec(argc, argv, o.src, o.stage, o.format == FORMAT_TEXT && o.out_path == NULL);
+    char root[SUBMISSION_PATH_MAX], build[SUBMISSION_PATH_MAX], why[SUBMISSION_PATH_MAX * 2 + 200];
+    bool located = kit_locate(root, build, why, sizeof why);
+    if (!located) {
+        fprintf(stderr, "heapkit grade: %s\n", why);
+        return 2;
+    }
+    static char runners[STAGE_LAST + 1][SUBMISSION_PATH_MAX + 32];
+    struct submission sub = { .messages = NULL };
+    for (int n = STAGE_FIRST; n <= STAGE_LAST; n++)
+        if (o.stage == 0 || o.stage == n) {
+            snprintf(runners[n], sizeof runners[n], "%s/%s/runner", build, stage_folder(n));
+            remote_stage_set_runner(n, runners[n]);
+        }
+    if (o.src != NULL) {
+        int status = grade_build_runner(root, build, o.src, o.stage, &sub,
+                                        o.format == FORMAT_TEXT && o.out_path == NULL);
+        if (status != 0)
+            return status;
+        remote_stage_set_runner(o.stage, sub.binary);
+        setenv("HEAPKIT_SOURCE", o.src, 0);
+    }
 
     int stages[STAGE_LAST];
     size_t stage_count = 0;
@@ -341,15 +379,13 @@ int cmd_grade(int argc, char **argv)
         if ((o.stage == 0 || o.stage == n) && stage_get(n) != NULL)
             stages[stage_count++] = n;
     if (stage_count == 0) {
-        fprintf(stderr, "heapkit grade: stage %d is not linked into this program\n", o.stage);
+        fprintf(stderr, "heapkit grade: stage %d has no runner\n", o.stage);
         return 2;
     }
-    char root[SUBMISSION_PATH_MAX], build[SUBMISSION_PATH_MAX], why[SUBMISSION_PATH_MAX * 2 + 200];
-    bool located = kit_locate(root, build, why, sizeof why);
 
     struct plan plan = { 0 };
     for (size_t s = 0; s < stage_count; s++)
-        plan_stage(&plan, &o, stages[s], located ? root : NULL);
+        plan_stage(&plan, &o, stages[s], root);
     if (o.list) {
         for (size_t i = 0; i < plan.count; i++)
             printf("%d %s %d\n", plan.items[i].stage, plan.items[i].name, plan.items[i].test->points);
@@ -360,12 +396,10 @@ int cmd_grade(int argc, char **argv)
         fprintf(stderr, "heapkit grade: no test matches --only %s\n", o.only);
         return 2;
     }
-    FILE *out = stdout;
-    if (o.out_path != NULL && (out = fopen(o.out_path, "w")) == NULL) {
-        fprintf(stderr, "heapkit grade: cannot write %s: ", o.out_path);
-        perror(NULL);
+    struct report_file out_file;
+    if (!report_file_open(&out_file, o.out_path))
         return 2;
-    }
+    FILE *out = out_file.stream;
 
     struct sandbox_job *jobs = calloc(plan.count, sizeof *jobs);
     if (jobs == NULL)
@@ -381,11 +415,10 @@ int cmd_grade(int argc, char **argv)
     struct report r = { 0 };
     build_report(&r, &plan, jobs, stages, stage_count);
     r.seconds = grade_now() - start;
+    r.protections = grade_protections();
     print_report(out, &r, o.format);
-    if (out != stdout)
-        fclose(out);
-    else
-        fflush(stdout);
+    if (!report_file_commit(&out_file))
+        return 2;
 
     int status = r.failed == 0 ? 0 : 1;
     for (size_t i = 0; i < plan.count; i++)
@@ -394,5 +427,6 @@ int cmd_grade(int argc, char **argv)
     free(r.stages);
     free(r.tests);
     free(plan.items);
+    submission_release(&sub);
     return status;
 }
