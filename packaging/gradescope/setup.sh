@@ -24,9 +24,13 @@ if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
         echo "setup.sh: libseccomp-dev or bubblewrap could not be installed; reports will say so"
 fi
 
-make -C "$root/source/heapkit" -s build/heapkit
+# The default target: the grader, each stage's runner and the runner library a submission is linked with.
+make -C "$root/source/heapkit" -s
 if [ "$(id -u)" = 0 ]; then
     chown -R 0:0 "$root/source"
     chmod -R go-rwx "$root/source"
+    # Runner programs stay executable, not readable, by others: the grader execs each one from a
+    # descriptor it opened as root, after dropping to the runner's uid.
+    find "$root/source/heapkit/build" -type f -name runner -exec chmod 0711 {} +
 fi
 echo "setup.sh: built $root/source/heapkit/build/heapkit"

@@ -175,10 +175,11 @@ def setup_root(ctx, zpath, modes, hb):
         return None, None
     if os.geteuid() == 0:
         open_to_others = [os.path.relpath(os.path.join(d, n), root) for d, ds, fs in os.walk(os.path.join(root, 'source'))
-                          for n in ds + fs + ['.'] if os.lstat(os.path.join(d, n)).st_mode & 0o077
-                          or os.lstat(os.path.join(d, n)).st_uid != 0]
+                          for n in ds + fs + ['.'] if os.lstat(os.path.join(d, n)).st_uid != 0
+                          or os.lstat(os.path.join(d, n)).st_mode & (0o066 if n == 'runner' else 0o077)]
         ctx.emit(not open_to_others, 'gradescope.source_is_roots_alone',
-                 f'expected everything under source/ owned by root with no access for group or others; got '
+                 f'expected everything under source/ owned by root with no access for group or others (runner programs: '
+                 f'execute only); got '
                  f'{len(open_to_others)} paths, e.g. {open_to_others[:3]}')
     shutil.copy(os.path.join(root, 'source', 'run_autograder'), os.path.join(root, 'run_autograder'))
     return root, env
@@ -249,9 +250,12 @@ def check_gradescope(ctx, hb):
     except (TypeError, ValueError, KeyError):
         results, s4, s5 = {}, [], []
     ref_max = ctx.reference_reports()[4]['max_score']
-    ctx.emit(s4 and all(t['status'] == 'passed' for t in s4) and results.get('score') == ref_max,
-             'gradescope.trick_earns_what_the_allocator_earns',
-             f'expected the reference with a survivor to score the reference\'s {ref_max}; got {results.get("score")}')
+    # The reference plus a trick earns the reference's marks, or 0 where the trick itself is the
+    # failure (a runner that opens a file or forks is killed), never anything else.
+    ctx.emit(len(s4) == len(ctx.reference_reports()[4]['tests']) and results.get('score') in (0, ref_max),
+             'gradescope.trick_earns_what_the_allocator_earns_or_nothing',
+             f'expected the reference with a survivor to score the reference\'s {ref_max} or 0, test by test; '
+             f'got {results.get("score")} over {len(s4)} tests')
     ctx.emit(len(s5) == 1 and 'not accepted' in s5[0]['name'] and 'symbolic link' in s5[0]['output']
              and 'runner_uids' not in (text or ''), 'gradescope.linked_submission_refused',
              f'expected a stage file that is a link to the assignment refused, its target never shown; got '
@@ -308,8 +312,10 @@ def check_autolab(ctx, hb):
     direct = ctx.run([ctx.heapkit, 'grade', '--stage', '4', '--src', plain, '--format', 'autolab'], timeout=300)
     honest = scores_total((direct.stdout.strip().splitlines() or [''])[-1])
     forged = '{"scores": {"api": 54, "lecture": 30, "workload": 51, "checker": 36}, "scoreboard": [171, 53]}'
-    cases = (('correct', open(STAGE4_REF).read(), ref['max_score']), ('broken', ctx.broken_c, 0),
-             ('forging_at_exit', engine_attacks.forged_scores_at_exit(broken_allocator(), forged), honest))
+    # (case, handin, the totals it may get): a trick earns what its allocator earns, or 0 where the
+    # trick itself is the failure.
+    cases = (('correct', open(STAGE4_REF).read(), (ref['max_score'],)), ('broken', ctx.broken_c, (0,)),
+             ('forging_at_exit', engine_attacks.forged_scores_at_exit(broken_allocator(), forged), (honest, 0)))
     job = os.path.join(ctx.scratch, 'autolab-job')
     tmp = os.path.join(ctx.scratch, 'autolab-tmp')
     for case, handin, want in cases:
@@ -325,11 +331,14 @@ def check_autolab(ctx, hb):
         lines = [l for l in res.stdout.splitlines() if l.strip()]
         total = scores_total(lines[-1]) if lines else None
         score_lines = [l for l in lines if l.lstrip().startswith('{"scores"')]
-        ok = total is not None and want is not None and total == want and len(score_lines) == 1
+        ok = total is not None and None not in want and total in want and len(score_lines) == 1
         if case == 'broken':
             ok = ok and 'does not compile' in res.stdout
+        if case == 'forging_at_exit':       # the forgery would show: the allocator alone earns less
+            ok = ok and honest is not None and honest < ref['max_score']
         ctx.emit(ok, f'autolab.scores_line_{case}_handin',
-                 f'expected one scores line, last, summing to {want}; got total {total}, {len(score_lines)} '
+                 f'expected one scores line, last, summing to {" or ".join(map(str, want))}; got total {total}, '
+                 f'{len(score_lines)} '
                  f'scores lines: {ctx.tail(res.stdout + res.stderr, 3)}')
         left_job, left_tmp = sorted(os.listdir(job)), os.listdir(tmp)
         ctx.emit(left_job == ['Makefile', 'autograde.tar', 'heapmgr.c'] and not left_tmp,
