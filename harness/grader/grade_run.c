@@ -26,7 +26,10 @@
 #include "tracefile.h"
 #include "workloads.h"
 
-enum { OUTPUT_CAP = 4096, WALL_FACTOR = 3 };
+/* The submission's budget is the runner's CPU limit (--timeout). The test's child does the grader's
+ * share of the work on the same CPU (filling and checking payloads, serving the seam): it may use
+ * GRADER_CPU_FACTOR times that, and the test as a whole WALL_FACTOR times it in wall-clock time. */
+enum { OUTPUT_CAP = 4096, GRADER_CPU_FACTOR = 3, WALL_FACTOR = 5 };
 static const size_t SEAM_RESERVE_BYTES = ((size_t)8 << 30) + ((size_t)8 << 20);
 
 /* One test of one stage, as planned. */
@@ -291,7 +294,7 @@ int grade_run(const struct grade_options *o, struct grade_result *res)
     for (size_t i = 0; i < count; i++)
         res->jobs[i] = (struct sandbox_job){
             .body = run_item, .arg = &res->plan->items[i],
-            .limits = { .cpu_seconds = o->timeout_s, .wall_seconds = WALL_FACTOR * o->timeout_s,
+            .limits = { .cpu_seconds = GRADER_CPU_FACTOR * o->timeout_s, .wall_seconds = WALL_FACTOR * o->timeout_s,
                         .memory_bytes = o->memory_bytes, .reserve_bytes = SEAM_RESERVE_BYTES,
                         .output_cap = OUTPUT_CAP, .start_by = o->give_up_after > 0 ? start + o->give_up_after : 0 } };
     sandbox_run_all(res->jobs, count, o->jobs);
