@@ -13,10 +13,13 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* The unprivileged ids used when the grader runs as root: CONFINE_UID_BASE + slot, for slots
- * 0 .. CONFINE_SLOTS - 1 (uid = gid). The runners of one grading run take the slots of their jobs;
- * builds take CONFINE_BUILD_SLOT. The range stays below systemd's dynamic users (61184 and up). */
-enum { CONFINE_UID_BASE = 61000, CONFINE_SLOTS = 128, CONFINE_BUILD_SLOT = CONFINE_SLOTS };
+/* The unprivileged ids used when the grader runs as root (uid = gid):
+ *   runners: CONFINE_UID_BASE + slot, for slots 0 .. CONFINE_SLOTS - 1 (the jobs of one grading run);
+ *   builds:  slot CONFINE_BUILD_SLOT, which is one of CONFINE_BUILD_UIDS uids after the runners',
+ *            picked by the process id, so that grading processes running side by side (a batch)
+ *            seldom share one: RLIMIT_NPROC counts every process of a uid, machine-wide.
+ * The range, 61000-61159, stays below systemd's dynamic users (61184 and up). */
+enum { CONFINE_UID_BASE = 61000, CONFINE_SLOTS = 128, CONFINE_BUILD_UIDS = 32, CONFINE_BUILD_SLOT = CONFINE_SLOTS };
 
 /* What this machine and this process can do. Filled once by confine_probe. */
 struct confine_caps {
@@ -61,8 +64,8 @@ struct confine_limits {
 bool confine_child_enter(const struct confine_limits *lim, uid_t uid, const int *keep, size_t keep_count,
                          char *why, size_t why_cap);
 
-/* The unprivileged uid for slot n (root only; otherwise the caller's own). Slots wrap at CONFINE_SLOTS,
- * except CONFINE_BUILD_SLOT. */
+/* The unprivileged uid for slot n (root only; otherwise the caller's own). Slots wrap at CONFINE_SLOTS;
+ * CONFINE_BUILD_SLOT gives this process's build uid. */
 uid_t confine_uid_for_slot(unsigned slot);
 
 /* Runs argv confined: dir is the only folder it may write (and its working directory; when root it is

@@ -3,7 +3,7 @@
  * The order matters:
  *   1. own process group, so that the parent can kill everything it starts with one kill();
  *   2. stdin from /dev/null, every other descriptor closed but 0-2 and the kept ones;
- *   3. every signal at its default and unblocked (a blocked SIGKILL-less world must not leak in);
+ *   3. every signal at its default and unblocked (ignored and blocked signals survive exec);
  *   4. hard limits = soft limits, no core dumps (before the uid change, while they may still be set);
  *   5. as root: no supplementary groups, then the gid, then the uid, and a check that the drop is for
  *      good (setuid(0) must now fail);
