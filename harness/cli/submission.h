@@ -12,7 +12,7 @@
  *                      Makefile builds a reference stage (the file plus common/alloc_extra.c, joined
  *                      by tools/stage-object: ld -r and the contract renamed stageN_heapmgr_*), linked
  *                      with the harness library and the simulated seam: <folder>/heapkit. Used by
- *                      trace, demo and bench --src, which run the submission in the harness itself.
+ *                      --src of the commands that run the submission in the harness itself.
  *   SUBMISSION_RUNNER  the runner: cc -static of the file, alloc_extra and <build>/runner/librunner.a
  *                      (which holds main): <folder>/runner. The grader runs it confined.
  *
@@ -64,7 +64,8 @@ enum submission_status submission_build(const char *root, const char *build, con
 
 void submission_release(struct submission *s);
 
-/* The --src step of trace, demo and bench: builds src as stage stage_number (SUBMISSION_LAB), then
+/* The --src step of the commands that run a submission inside the harness program (grade today,
+ * trace, demo, bench): builds src as stage stage_number (SUBMISSION_LAB), then
  * execs the program built for it with this command's arguments (argv[0] = the command name) minus
  * "--src FILE", so that program runs the same command on the submission. Returns only on failure,
  * with the exit status: 2 for a missing file or a submission that does not build (the compiler's
