@@ -158,7 +158,8 @@ int cmd_grade(int argc, char **argv)
     if (res.messages != NULL && (status == 2 || o.grading.show_warnings))
         fputs(res.messages, stderr);                    /* the compiler's errors, or its warnings */
     if (status == 2) {
-        fprintf(stderr, "heapkit grade: %s\n", res.why);
+        if (!res.compile_error)                         /* a compile error: the messages said it */
+            fprintf(stderr, "heapkit grade: %s\n", res.why);
         report_file_discard(&out_file);
     } else {
         print_report(out_file.stream, &res.report, o.format);

@@ -45,7 +45,7 @@ static struct {
     uint64_t sample_state;           /* this process's own randomness: the runner cannot predict it */
     struct runner_spec spec;
     struct sandbox_page *page;
-    char protections[160];
+    char protections[512];
 } rl = { .cpu_at_answer = -1 };
 
 static double now_seconds(void)
@@ -437,11 +437,8 @@ static void exec_runner(const int fds[5])
 
 static void describe_protections(void)
 {
-    const struct confine_caps *caps = confine_probe();
-    snprintf(rl.protections, sizeof rl.protections, "%s; %s; cpu-time check between calls",
-             confine_protections_text(false),
-             !runner_filter_available() ? "NO seccomp filter (not built with libseccomp, or under valgrind)" :
-             caps->seccomp ? "seccomp filter" : "NO seccomp filter (libseccomp missing)");
+    snprintf(rl.protections, sizeof rl.protections, "%s; every answer checked against shared memory; CPU-time "
+             "check between calls", confine_protections_text(false));
 }
 
 void runner_start(const struct runner_spec *spec, struct sandbox_page *page)
