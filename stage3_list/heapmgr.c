@@ -63,7 +63,7 @@ static chunk_t *free_list;     /* free chunks in increasing address order, NULL-
 
 /* Links c into the free list at its place in address order; returns the chunk before it on the
  * list, or NULL when c is now the head. O(n): this walk is the cost of keeping the list sorted. */
-static chunk_t *list_insert(chunk_t *c)
+static inline chunk_t *list_insert(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_t *prev = NULL;
@@ -83,7 +83,7 @@ static chunk_t *list_insert(chunk_t *c)
 
 /* Unlinks c, whose predecessor on the list is prev (NULL when c is the head). A singly linked list
  * cannot find prev by itself: the caller has it from its own walk. */
-static void list_remove(chunk_t *c, chunk_t *prev)
+static inline void list_remove(chunk_t *c, chunk_t *prev)
 {
     /* BEGIN SOLUTION */
     if (prev == NULL)
@@ -108,7 +108,7 @@ static chunk_t *list_prev(const chunk_t *c)
  * free. The list is sorted, so those neighbours can only be c's neighbours on the list: one address
  * comparison each decides. The two tests together cover the four cases that stage 4 names
  * (neither, next, previous, both). Returns the chunk that now holds c. */
-static chunk_t *coalesce(chunk_t *c, chunk_t *prev)
+static inline chunk_t *coalesce(chunk_t *c, chunk_t *prev)
 {
     /* BEGIN SOLUTION */
     chunk_t *next = chunk_next_free(c);
@@ -129,7 +129,7 @@ static chunk_t *coalesce(chunk_t *c, chunk_t *prev)
 
 /* Gives the chunk c (marked in use) back to the free list: the body of heapmgr_free. Returns the
  * chunk it is now part of, on the list. */
-static chunk_t *free_chunk(chunk_t *c)
+static inline chunk_t *free_chunk(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_set_in_use(c, false);
@@ -185,7 +185,7 @@ static chunk_t *grow_heap(size_t chunk_bytes)
 
 /* First fit: the first chunk on the list with at least chunk_bytes, or NULL. Its predecessor on
  * the list goes to *prev_out, for an unlink without a second walk. */
-static chunk_t *find_fit(size_t chunk_bytes, chunk_t **prev_out)
+static inline chunk_t *find_fit(size_t chunk_bytes, chunk_t **prev_out)
 {
     /* BEGIN SOLUTION */
     chunk_t *prev = NULL;
@@ -202,7 +202,7 @@ static chunk_t *find_fit(size_t chunk_bytes, chunk_t **prev_out)
 
 /* Cuts chunk_bytes off the tail end of the free chunk c and returns that tail, in use. The front
  * keeps c's address, so it stays on the list exactly where it was (K&R: "allocate tail end"). */
-static chunk_t *split(chunk_t *c, size_t chunk_bytes)
+static inline chunk_t *split(chunk_t *c, size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     return chunk_split(c, chunk_size(c) - chunk_bytes, false, true);
@@ -210,7 +210,7 @@ static chunk_t *split(chunk_t *c, size_t chunk_bytes)
 }
 
 /* Turns the free chunk c (prev before it on the list) into a used chunk of at least chunk_bytes. */
-static chunk_t *place(chunk_t *c, chunk_t *prev, size_t chunk_bytes)
+static inline chunk_t *place(chunk_t *c, chunk_t *prev, size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     if (chunk_size(c) - chunk_bytes >= CHUNK_MIN_BYTES)

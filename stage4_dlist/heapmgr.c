@@ -66,7 +66,7 @@ static chunk_t *free_list;     /* free chunks in no particular order, NULL-termi
                                   head's prev is NULL */
 
 /* Links c in at the front of the free list: O(1), the list keeps no order. */
-static void list_insert(chunk_t *c)
+static inline void list_insert(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_set_next_free(c, free_list);
@@ -78,7 +78,7 @@ static void list_insert(chunk_t *c)
 }
 
 /* Unlinks c: O(1), because its footer names the chunk before it on the list. */
-static void list_remove(chunk_t *c)
+static inline void list_remove(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_t *prev = chunk_prev_free(c);
@@ -97,7 +97,7 @@ static void list_remove(chunk_t *c)
  * the boundary tags, not a list: the header's size gives the chunk after, the footer just below
  * c gives the size of the chunk before. The first and last chunks of the heap have no neighbour
  * on one side. */
-static chunk_t *coalesce(chunk_t *c)
+static inline chunk_t *coalesce(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_t *prev = c == heap_start ? NULL : chunk_prev_in_mem(c);
@@ -130,7 +130,7 @@ static chunk_t *coalesce(chunk_t *c)
 
 /* Gives the chunk c (marked in use) back to the free list: the body of heapmgr_free. Returns the
  * chunk it is now part of, on the list. */
-static chunk_t *free_chunk(chunk_t *c)
+static inline chunk_t *free_chunk(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_set_in_use(c, false);
@@ -188,7 +188,7 @@ static chunk_t *grow_heap(size_t chunk_bytes)
 }
 
 /* First fit: the first chunk on the list with at least chunk_bytes, or NULL. */
-static chunk_t *find_fit(size_t chunk_bytes)
+static inline chunk_t *find_fit(size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     for (chunk_t *c = free_list; c != NULL; c = chunk_next_free(c)) {
@@ -201,7 +201,7 @@ static chunk_t *find_fit(size_t chunk_bytes)
 
 /* Cuts the used chunk c down to chunk_bytes at the front and puts the tail on the list. The tail
  * needs no coalescing: the chunk after c was not free (I3), or c would have absorbed it. */
-static chunk_t *split(chunk_t *c, size_t chunk_bytes)
+static inline chunk_t *split(chunk_t *c, size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     chunk_t *tail = chunk_split(c, chunk_bytes, true, false);
@@ -211,7 +211,7 @@ static chunk_t *split(chunk_t *c, size_t chunk_bytes)
 }
 
 /* Turns the free chunk c into a used chunk of at least chunk_bytes. */
-static chunk_t *place(chunk_t *c, size_t chunk_bytes)
+static inline chunk_t *place(chunk_t *c, size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     list_remove(c);

@@ -133,7 +133,7 @@ static size_t next_nonempty_bin(size_t from)
 }
 
 /* Links c in at the front of the bin of its size: O(1), a bin keeps no order. */
-static void list_insert(chunk_t *c)
+static inline void list_insert(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     size_t bin = bin_index(chunk_units(c));
@@ -149,7 +149,7 @@ static void list_insert(chunk_t *c)
 
 /* Unlinks c from its bin: O(1), because its footer names the chunk before it on the list. Call it
  * while c still has the size it was linked in with. */
-static void list_remove(chunk_t *c)
+static inline void list_remove(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_t *prev = chunk_prev_free(c);
@@ -171,7 +171,7 @@ static void list_remove(chunk_t *c)
  * the boundary tags, not a list: the header's size gives the chunk after, the footer just below
  * c gives the size of the chunk before. The first and last chunks of the heap have no neighbour
  * on one side. */
-static chunk_t *coalesce(chunk_t *c)
+static inline chunk_t *coalesce(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_t *prev = c == heap_start ? NULL : chunk_prev_in_mem(c);
@@ -204,7 +204,7 @@ static chunk_t *coalesce(chunk_t *c)
 
 /* Gives the chunk c (marked in use) back to the bins: the body of heapmgr_free. Returns the
  * chunk it is now part of, on its bin. */
-static chunk_t *free_chunk(chunk_t *c)
+static inline chunk_t *free_chunk(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_set_in_use(c, false);
@@ -303,7 +303,7 @@ static chunk_t *best_in_class(size_t bin, size_t chunk_bytes)
 }
 
 /* Best fit: a chunk on the bins with at least chunk_bytes, or NULL. */
-static chunk_t *find_fit(size_t chunk_bytes)
+static inline chunk_t *find_fit(size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     size_t bin = bin_index(chunk_bytes_to_units(chunk_bytes));
@@ -322,7 +322,7 @@ static chunk_t *find_fit(size_t chunk_bytes)
 
 /* Cuts the used chunk c down to chunk_bytes at the front and puts the tail in its bin. The tail
  * needs no coalescing: the chunk after c was not free (I3), or c would have absorbed it. */
-static chunk_t *split(chunk_t *c, size_t chunk_bytes)
+static inline chunk_t *split(chunk_t *c, size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     chunk_t *tail = chunk_split(c, chunk_bytes, true, false);
@@ -332,7 +332,7 @@ static chunk_t *split(chunk_t *c, size_t chunk_bytes)
 }
 
 /* Turns the free chunk c into a used chunk of at least chunk_bytes. */
-static chunk_t *place(chunk_t *c, size_t chunk_bytes)
+static inline chunk_t *place(chunk_t *c, size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     list_remove(c);
