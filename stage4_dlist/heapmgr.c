@@ -291,7 +291,6 @@ void *heapmgr_realloc(void *mem, size_t req_bytes)
 struct check {
     int violations;
     size_t free_in_memory;     /* free chunks met by the memory walk (I7) */
-    size_t entries;            /* list entries met by the list walk so far (I7) */
     bool prev_was_free;        /* during the memory walk: the chunk before was free */
 };
 
@@ -414,6 +413,7 @@ static void check_list(struct check *ck, bool tiling_intact)
     chunk_t *cycle = list_cycle(free_list);
     if (cycle != NULL)
         violation(ck, I6, cycle, "is on a cycle of the free list");
+    size_t entries = 0;
     chunk_t *prev = NULL;
     chunk_t *c;
     for (c = free_list; c != NULL; prev = c, c = chunk_next_free(c)) {
@@ -426,13 +426,13 @@ static void check_list(struct check *ck, bool tiling_intact)
                       chunk_size(c));
             return;                                 /* its footer, and the prev link, cannot be read */
         }
-        if (ck->entries == ck->free_in_memory) {
+        if (entries == ck->free_in_memory) {
             if (cycle == NULL && tiling_intact)     /* else the count of free chunks is partial */
                 violation(ck, I7, c, "is entry %zu on the free list, but memory holds only %zu free chunks",
-                          ck->entries + 1, ck->free_in_memory);
+                          entries + 1, ck->free_in_memory);
             return;                                 /* the rest was seen already, or is surplus */
         }
-        ck->entries++;
+        entries++;
         if (!chunk_is_free(c))
             violation(ck, I2, c, "is on the free list but its status bit says in use");
         else if (!starts_a_chunk(c))
@@ -441,9 +441,9 @@ static void check_list(struct check *ck, bool tiling_intact)
             violation(ck, I5, c, "has prev link %s, but the entry before it on the list is %s",
                       link_text(chunk_prev_free(c), got, sizeof got), link_text(prev, want, sizeof want));
     }
-    if (tiling_intact && ck->entries != ck->free_in_memory)
+    if (tiling_intact && entries != ck->free_in_memory)
         violation(ck, I7, heap_start, "starts a heap with %zu free chunks, but the free list holds %zu",
-                  ck->free_in_memory, ck->entries);
+                  ck->free_in_memory, entries);
     /* END SOLUTION */
 }
 

@@ -47,7 +47,8 @@
  *   I4 every free chunk in memory is on a bin
  *   I5 the links agree: each head's prev is NULL, and a->next->prev == a
  *   I6 no bin has a cycle (each ends in NULL)
- *   I7 the bins hold each free chunk exactly once: as many entries as free chunks in memory
+ *   I7 each free chunk is listed exactly once: a bin holds as many entries as there are free chunks
+ *      of its sizes in memory
  *   I9 every free chunk is in the bin of its size: bin_index of its units
  *   I10 the bitmap marks the non-empty bins
  */
@@ -422,8 +423,7 @@ void *heapmgr_realloc(void *mem, size_t req_bytes)
 
 struct check {
     int violations;
-    size_t free_in_memory;     /* free chunks met by the memory walk (I7) */
-    size_t entries;            /* list entries met by the list walks so far (I7) */
+    size_t free_in_bin[NUM_BINS];      /* free chunks of each bin's sizes met by the memory walk (I7) */
     bool prev_was_free;        /* during the memory walk: the chunk before was free */
 };
 
@@ -492,9 +492,9 @@ static int check_chunk(chunk_t *c, void *arg)
         violation(ck, I3, c, "is free and so is the chunk before it");
     ck->prev_was_free = chunk_is_free(c);
     if (chunk_is_free(c)) {
-        ck->free_in_memory++;
-        chunk_t *prev = chunk_prev_free(c);
         size_t bin = bin_index(chunk_units(c));
+        ck->free_in_bin[bin]++;
+        chunk_t *prev = chunk_prev_free(c);
         bool linked = c == bins[bin] ||
                       (prev != NULL && in_heap(prev) && chunk_is_free(prev) && chunk_next_free(prev) == c);
         if (!linked)
@@ -544,60 +544,50 @@ static chunk_t *list_cycle(chunk_t *head)
     /* END SOLUTION */
 }
 
-/* I2, I5, I6, I7 and I9 along one bin. The walks of all bins together stop after as many entries as
- * there are free chunks in memory, so they end even on a cycle; each entry is checked once. Returns
- * false when that limit cut this walk short: the bins after it are not walked. */
-static bool check_list(struct check *ck, size_t bin, bool tiling_intact)
+/* I2, I5, I6, I7 and I9 along one bin. The walk stops after as many entries as there are free chunks
+ * of the bin's sizes in memory, so it ends even on a cycle; each entry is checked once. */
+static void check_list(struct check *ck, size_t bin, bool tiling_intact)
 {
     /* BEGIN SOLUTION */
     char want[64], got[64];
     chunk_t *cycle = list_cycle(bins[bin]);
     if (cycle != NULL)
         violation(ck, I6, cycle, "is on a cycle of bin %zu", bin);
+    size_t entries = 0;
     chunk_t *prev = NULL;
     chunk_t *c;
     for (c = bins[bin]; c != NULL; prev = c, c = chunk_next_free(c)) {
         if (!in_heap(c)) {
             violation(ck, I2, c, "is on bin %zu but does not lie in the heap", bin);
-            return true;                            /* its links cannot be read */
+            return;                                 /* its links cannot be read */
         }
         if (!chunk_lies_within(c, heap_start, heap_end)) {
             violation(ck, I2, c, "is on bin %zu but its size (%zu bytes) runs past the heap end", bin,
                       chunk_size(c));
-            return true;                            /* its footer, and the prev link, cannot be read */
+            return;                                 /* its footer, and the prev link, cannot be read */
         }
-        if (ck->entries == ck->free_in_memory) {
+        if (bin_index(chunk_units(c)) != bin)       /* before the count: here such a chunk is surplus */
+            violation(ck, I9, c, "(%zu units) is on bin %zu, not on bin %zu", chunk_units(c), bin,
+                      bin_index(chunk_units(c)));
+        if (entries == ck->free_in_bin[bin]) {
             if (cycle == NULL && tiling_intact)     /* else the count of free chunks is partial */
-                violation(ck, I7, c, "is entry %zu on the bins, but memory holds only %zu free chunks",
-                          ck->entries + 1, ck->free_in_memory);
-            return false;                           /* the rest was seen already, or is surplus */
+                violation(ck, I7, c, "is entry %zu on bin %zu, but memory holds only %zu free chunks of its "
+                          "sizes", entries + 1, bin, ck->free_in_bin[bin]);
+            return;                                 /* the rest was seen already, or is surplus */
         }
-        ck->entries++;
+        entries++;
         if (!chunk_is_free(c))
             violation(ck, I2, c, "is on bin %zu but its status bit says in use", bin);
         else if (!starts_a_chunk(c))
             violation(ck, I2, c, "is on bin %zu but is not the start of a chunk", bin);
-        else if (bin_index(chunk_units(c)) != bin)
-            violation(ck, I9, c, "(%zu units) is on bin %zu, not on bin %zu", chunk_units(c), bin,
-                      bin_index(chunk_units(c)));
         if (chunk_prev_free(c) != prev)
             violation(ck, I5, c, "has prev link %s, but the entry before it on bin %zu is %s",
-                      link_text(chunk_prev_free(c), got, sizeof got), bin, link_text(prev, want, sizeof want));
+                      link_text(chunk_prev_free(c), got, sizeof got), bin,
+                      link_text(prev, want, sizeof want));
     }
-    return true;
-    /* END SOLUTION */
-}
-
-/* check_list on every bin, then the count of I7. */
-static void check_bins(struct check *ck, bool tiling_intact)
-{
-    /* BEGIN SOLUTION */
-    for (size_t bin = 0; bin < NUM_BINS; bin++)
-        if (!check_list(ck, bin, tiling_intact))
-            return;                                 /* the limit is reached: the count is known bad */
-    if (tiling_intact && ck->entries != ck->free_in_memory)
-        violation(ck, I7, heap_start, "starts a heap with %zu free chunks, but the bins hold %zu",
-                  ck->free_in_memory, ck->entries);
+    if (tiling_intact && entries != ck->free_in_bin[bin])
+        violation(ck, I7, NULL, "bin %zu holds %zu chunks, but memory holds %zu free chunks of its sizes",
+                  bin, entries, ck->free_in_bin[bin]);
     /* END SOLUTION */
 }
 
@@ -643,7 +633,8 @@ int heapmgr_check(void)
     if (report.tiling_broken)
         violation(&ck, I0, report.first_bad, "has size %zu (%s)", chunk_size(report.first_bad),
                   walk_problem(report.tiling_problem));
-    check_bins(&ck, !report.tiling_broken);
+    for (size_t bin = 0; bin < NUM_BINS; bin++)
+        check_list(&ck, bin, !report.tiling_broken);
     check_bitmap(&ck);
     return ck.violations;
     /* END SOLUTION */
