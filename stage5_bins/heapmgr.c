@@ -231,8 +231,9 @@ static chunk_t *last_free_chunk(void)
 /* Moves the break up by what a chunk of chunk_bytes still lacks beyond a free last chunk, by at
  * least 1/2^GROW_SHIFT of the heap, rounded up to MIN_GROW_BYTES, and frees the new memory as one
  * chunk, as K&R's morecore does: free_chunk puts it in its bin and merges it with a free last chunk.
- * Returns that free chunk, which fits chunk_bytes (CS:APP's extend_heap returns it the same way);
- * NULL, with the heap unchanged, when the seam refuses. */
+ * Returns that free chunk, which fits chunk_bytes (CS:APP's extend_heap returns it the same way),
+ * or the free last chunk alone when it fits already; NULL, with the heap unchanged, when the seam
+ * refuses. */
 static chunk_t *grow_heap(size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
