@@ -73,8 +73,11 @@ static void *broken_realloc(void *mem, size_t req_bytes)
 static int broken_check(void) { return 0; }
 static void *broken_calloc(size_t n, size_t each) { return broken_malloc(n * each); }
 
-static const struct stage broken = {9, "broken", "a broken bump allocator", false, broken_malloc, broken_free,
-                                    broken_realloc, broken_check, broken_calloc};
+static const struct stage broken = {
+    .number = 9, .folder = "broken", .lecture_name = "a broken bump allocator", .walkable = false,
+    .malloc = broken_malloc, .free = broken_free, .realloc = broken_realloc, .check = broken_check,
+    .calloc = broken_calloc,
+};
 
 static int failures;
 
