@@ -3,8 +3,8 @@
  * A run replays one sequence on one stage in a fresh child process (the seam and the stage keep
  * per-process state, so every run starts from an empty heap). After each operation the child records
  * a snapshot: the heap as chunks or blocks, the mappings, the free lists or bins rebuilt from memory,
- * and the seam's counters; it sends the snapshots back through a pipe. The parent adds the one line
- * in the lecture's words (demo_explain.c) and draws (demo_text.c, demo_html.c).
+ * and the seam's counters; the snapshots come back as its sandbox job's result. The parent adds the
+ * one line in the lecture's words (demo_explain.c) and draws (demo_text.c, demo_html.c).
  *
  * Every address is an offset: from the heap start for heap memory, from the first mapping the run
  * made for mappings. So a picture is the same on every run.
@@ -59,7 +59,7 @@ struct demo_list {
     size_t bad_target;           /* ... where it points, as a heap offset (or ~0 outside the heap) */
 };
 
-/* The fixed part of one step; the arrays follow it in the pipe. */
+/* The fixed part of one step; the arrays follow it in the child's result. */
 struct demo_step_head {
     struct trace_op op;
     bool result_null;            /* malloc/realloc returned NULL */
@@ -103,9 +103,9 @@ struct demo_run {
     char failure[160];           /* set when the child crashed or hung: what happened, at which op */
 };
 
-/* Replays seq on stage in a forked child and collects a snapshot per op. Returns 0, or -1 when the
- * run could not start; a crash or a hang of the stage is recorded in run->failure, with the steps
- * made before it kept. */
+/* Replays seq on stage in a child (a sandbox job) and collects a snapshot per op. Returns 0, or -1
+ * when the run could not start; a crash or a hang of the stage is recorded in run->failure, with the
+ * steps made before it kept. */
 int demo_run_sequence(const struct stage *stage, const struct demo_sequence *seq, struct demo_run *run);
 
 void demo_run_free(struct demo_run *run);

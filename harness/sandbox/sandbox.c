@@ -26,6 +26,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -321,10 +322,14 @@ static void slot_collect_result(struct slot *s)
     struct sandbox_job *job = s->job;
     if (s->result_fd < 0)
         return;
-    job->result = malloc(job->result_cap);
+    struct stat st;
+    size_t want = fstat(s->result_fd, &st) == 0 && st.st_size >= 0 ? (size_t)st.st_size : 0;
+    if (want > job->result_cap)
+        want = job->result_cap;
+    job->result = malloc(want + 1);
     size_t got = 0;
-    while (job->result != NULL && got < job->result_cap) {
-        ssize_t n = pread(s->result_fd, job->result + got, job->result_cap - got, (off_t)got);
+    while (job->result != NULL && got < want) {
+        ssize_t n = pread(s->result_fd, job->result + got, want - got, (off_t)got);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
