@@ -59,6 +59,15 @@ struct demo_list {
     size_t bad_target;           /* ... where it points, as a heap offset (or ~0 outside the heap) */
 };
 
+/* What heap_walk found wrong after an op (stages 3-5), as its report has it; demo_walk_text words it. */
+struct demo_walk {
+    size_t problems;             /* 0: the chunks tile the heap, footers agree, free chunks are coalesced */
+    bool tiling_broken;
+    size_t first_bad;            /* where the tiling broke, as a heap offset */
+    char tiling_problem[80];     /* heap_walk's words for what was wrong there */
+    size_t footer_mismatches, adjacent_free_pairs;
+};
+
 /* The fixed part of one step; the arrays follow it in the child's result. */
 struct demo_step_head {
     struct trace_op op;
@@ -72,8 +81,7 @@ struct demo_step_head {
     size_t list_count, link_count;
     size_t lists_omitted;
     size_t unlisted_free;        /* free chunks that no list reaches */
-    size_t walk_problems;        /* from heap_walk: broken tiling, footer mismatches, uncoalesced pairs */
-    char walk_problem[96];
+    struct demo_walk walk;
 };
 
 struct demo_step {
@@ -118,6 +126,9 @@ const struct demo_block *demo_find_block(const struct demo_step *s, size_t offse
 
 /* Fills each step's story from the snapshots before and after it (demo_explain.c). */
 void demo_explain_run(struct demo_run *run);
+
+/* What the heap walk found wrong, like "2 pair(s) of adjacent free chunks", or "" for a sound heap. */
+void demo_walk_text(const struct demo_walk *w, char *buf, size_t cap);
 
 /* The system calls a step made, like "sbrk 1, brk 1 (break +8192)", or "none". */
 void demo_syscalls_text(const struct demo_step *s, char *buf, size_t cap);
