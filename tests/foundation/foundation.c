@@ -10,7 +10,6 @@
  * STAGE_NUMBER and STAGE_NAME come from the build (mk/foundation.mk).
  */
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,27 +20,11 @@
 #include "heapwalk.h"
 #include "held.h"
 #include "os_sim.h"
+#include "suite.h"
 
 enum { STRESS_OPS = 20000, MAX_REQ_BYTES = 20000 };
 
 static bool stage_walkable(void) { return STAGE_NUMBER >= 3 && STAGE_NUMBER <= 5; }
-
-static int failures;
-
-static void report(bool ok, const char *test, const char *fmt, ...)
-{
-    if (ok) {
-        printf("PASS %s/%s\n", STAGE_NAME, test);
-        return;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL %s/%s: ", STAGE_NAME, test);
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    failures++;
-}
 
 static uint32_t rng_state = 12345;
 
@@ -131,7 +114,7 @@ static void test_stress(void)
     bool ok = true;
     for (size_t op = 1; ok && op <= STRESS_OPS; op++)
         ok = random_op(&h, op, why, sizeof why) && heap_is_valid(op, why, sizeof why);
-    report(ok, "stress_20000_random_ops", "%s", why);
+    suite_verdict(ok, "stress_20000_random_ops", "%s", why);
     held_release(&h);
 }
 
@@ -145,7 +128,7 @@ static void test_counters_minimal(void)
         heapmgr_free(heapmgr_malloc(1 + i % 100));
     struct os_stats after = os_stats();
     unsigned long moves = after.break_moves - before.break_moves;
-    report(moves == mallocs, "one_break_move_per_malloc", "expected %zu break moves for %zu mallocs, saw %lu",
+    suite_verdict(moves == mallocs, "one_break_move_per_malloc", "expected %zu break moves for %zu mallocs, saw %lu",
            mallocs, mallocs, moves);
 }
 
@@ -161,7 +144,7 @@ static void test_counters_pad(void)
     struct os_stats after = os_stats();
     unsigned long calls = os_stats_calls(&after) - os_stats_calls(&before);
     unsigned long allowed = (unsigned long)(total_bytes / 8192) + 1 + 1;   /* + the first os_sbrk(0) */
-    report(calls <= allowed, "at_most_one_call_per_8192_bytes",
+    suite_verdict(calls <= allowed, "at_most_one_call_per_8192_bytes",
            "requested %zu bytes (each rounded up to 16): expected at most %lu seam calls, saw %lu", total_bytes, allowed, calls);
 }
 
@@ -180,7 +163,7 @@ static void test_counters_reuse(void)
         if (round >= 2)
             grown_after_warmup += after.heap_bytes - before.heap_bytes;
     }
-    report(grown_after_warmup == 0, "reuses_freed_memory",
+    suite_verdict(grown_after_warmup == 0, "reuses_freed_memory",
            "expected the heap to stop growing after 2 rounds of the same malloc/free cycle; it grew %zu bytes more",
            grown_after_warmup);
 }
@@ -195,15 +178,15 @@ static void test_counters_mmap(void)
     for (size_t i = 0; i < 300; i++)
         heapmgr_free(held[i]);
     struct os_stats after = os_stats();
-    report(mid.mmap_calls - before.mmap_calls == 300, "one_mmap_per_malloc", "expected 300 os_mmap calls, saw %lu",
+    suite_verdict(mid.mmap_calls - before.mmap_calls == 300, "one_mmap_per_malloc", "expected 300 os_mmap calls, saw %lu",
            mid.mmap_calls - before.mmap_calls);
-    report(after.munmap_calls - mid.munmap_calls == 300 && after.bad_munmaps == 0, "one_munmap_per_free",
+    suite_verdict(after.munmap_calls - mid.munmap_calls == 300 && after.bad_munmaps == 0, "one_munmap_per_free",
            "expected 300 exact os_munmap calls, saw %lu (%lu of a wrong address or length)",
            after.munmap_calls - mid.munmap_calls, after.bad_munmaps);
-    report(after.mapped_bytes == 0 && after.mappings == 0, "all_mapped_bytes_returned",
+    suite_verdict(after.mapped_bytes == 0 && after.mappings == 0, "all_mapped_bytes_returned",
            "expected 0 mapped bytes once everything is freed, %zu bytes in %zu mappings remain", after.mapped_bytes,
            after.mappings);
-    report(after.heap_bytes == 0, "no_heap_at_all", "expected the break never to move, heap is %zu bytes", after.heap_bytes);
+    suite_verdict(after.heap_bytes == 0, "no_heap_at_all", "expected the break never to move, heap is %zu bytes", after.heap_bytes);
 }
 
 static void test_counters(void)
@@ -253,7 +236,7 @@ static void test_limit(void)
     held_release(&h);
     bad_checks += heapmgr_check() != 0;
     os_sim_set_limit(0);
-    report(nulls > 0 && bad_checks == 0 && intact, "limited_heap_gives_null",
+    suite_verdict(nulls > 0 && bad_checks == 0 && intact, "limited_heap_gives_null",
            "with a 2 MiB limit: expected malloc to return NULL and heapmgr_check() to stay 0 with blocks intact; "
            "saw %zu NULLs in %zu mallocs, %d failed checks, blocks %s", nulls, op, bad_checks, intact ? "intact" : "damaged");
 }
@@ -290,7 +273,7 @@ static void test_fail_nth(void)
     if (ok && (nulls == 0 || bad_checks != 0 || !intact))
         snprintf(why, sizeof why, "expected some NULLs, heapmgr_check() == 0 throughout and intact blocks; saw %zu NULLs, %d failed checks, blocks %s",
                  nulls, bad_checks, intact ? "intact" : "damaged");
-    report(ok && nulls > 0 && bad_checks == 0 && intact, "failed_seam_call_gives_null", "%s", why);
+    suite_verdict(ok && nulls > 0 && bad_checks == 0 && intact, "failed_seam_call_gives_null", "%s", why);
 }
 
 /* ---- segv -------------------------------------------------------------------------------------- */
@@ -331,11 +314,11 @@ static void write_past_a_stage_block(void)
 static void test_segv(void)
 {
     int sig = signal_of(write_past_the_break);
-    report(sig == SIGSEGV, "write_past_break_faults", "expected SIGSEGV writing one byte past a page-end break, got %s",
+    suite_verdict(sig == SIGSEGV, "write_past_break_faults", "expected SIGSEGV writing one byte past a page-end break, got %s",
            sig ? strsignal(sig) : "no signal");
     if (STAGE_NUMBER == 1) {
         sig = signal_of(write_past_a_stage_block);
-        report(sig == SIGSEGV, "write_past_malloc_block_faults",
+        suite_verdict(sig == SIGSEGV, "write_past_malloc_block_faults",
                "expected SIGSEGV writing one byte past the break after malloc(4096), got %s", sig ? strsignal(sig) : "no signal");
     }
 }
@@ -343,6 +326,7 @@ static void test_segv(void)
 int main(int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "";
+    suite_name_prefix(STAGE_NAME "/");
     if (strcmp(what, "stress") == 0)
         test_stress();
     else if (strcmp(what, "counters") == 0)
@@ -356,5 +340,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s stress|counters|faults|segv\n", argv[0]);
         return 2;
     }
-    return failures == 0 ? 0 : 1;
+    return suite_exit_status();
 }
