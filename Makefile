@@ -26,11 +26,11 @@ HARNESS_HDRS := $(wildcard harness/*/*.h)
 HARNESS_INC  := $(addprefix -I,$(HARNESS_DIRS))
 # Linked into one program each, never into the library: the two front doors, the two bindings of
 # the stage table (harness/cli/stages.h), and the runner's own files.
-HARNESS_MAINS := harness/cli/main.c harness/cli/lab_main.c harness/cli/stages_local.c harness/grader/remote_stage.c
+HARNESS_MAINS := harness/cli/main.c harness/cli/lab_main.c harness/cli/stages_local.c harness/link/remote_stage.c
 HARNESS_SRCS := $(filter-out $(HARNESS_MAINS) harness/runner/%,$(wildcard harness/*/*.c))
 HARNESS_OBJS := $(patsubst harness/%.c,$(B)/harness/%.o,$(HARNESS_SRCS))
 RUNNER_SRCS  := $(wildcard harness/runner/*.c)
-RUNNER_OBJS  := $(patsubst harness/%.c,$(B)/harness/%.o,$(RUNNER_SRCS))
+RUNNER_OBJS  := $(patsubst harness/runner/%.c,$(B)/runner/%.o,$(RUNNER_SRCS))
 
 # The runner's system-call filter needs libseccomp (Debian: libseccomp-dev); without it the grader
 # still builds, and every report says that the filter was not in force.
@@ -83,7 +83,7 @@ $(B)/harness/libharness.a: $(HARNESS_OBJS)
 	ar rcs $@ $^
 
 # The grader: no stage code; each stage is its runner program (harness/grader, harness/runner).
-$(B)/heapkit: $(B)/harness/cli/main.o $(B)/harness/grader/remote_stage.o $(B)/harness/libharness.a $(B)/common/libcommon-sim.a
+$(B)/heapkit: $(B)/harness/cli/main.o $(B)/harness/link/remote_stage.o $(B)/harness/libharness.a $(B)/common/libcommon-sim.a
 	$(CC) $(ALLFLAGS) -o $@ $(filter %.o,$^) $(B)/harness/libharness.a $(B)/common/libcommon-sim.a -lm $(SECCOMP_LIBS)
 
 # The lab: trace, bench, demo and run, with the six stages linked in.
@@ -94,13 +94,27 @@ $(B)/heapkit-lab: $(LAB_MAIN_OBJS) $(B)/harness/libharness.a $(foreach s,$(STAGE
 
 # The runner library: the runner's loop and seam, and the kit's code a stage may call (calloc on top
 # of the contract, the generic heap walk). A stage's runner is its heapmgr.o linked statically with it.
-$(B)/runner/librunner.a: $(RUNNER_OBJS) $(B)/common/alloc_extra.o $(B)/common/heapwalk.o
+$(B)/runner/librunner.a: $(RUNNER_OBJS) $(B)/runner/common/alloc_extra.o $(B)/runner/common/heapwalk.o
 	@mkdir -p $(@D)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/%/runner: $(B)/%/heapmgr.o $(B)/runner/librunner.a
-	$(CC) $(ALLFLAGS) -static -o $@ $^
+# Runners are built plainly whatever CFLAGS say (a sanitizer's runtime would need system calls the
+# runner's filter refuses): RUNNER_CFLAGS, and objects of their own.
+RUNNER_CFLAGS ?= -O2 -g
+RUNNER_FLAGS = $(WARN) -D_DEFAULT_SOURCE $(RUNNER_CFLAGS) -Icommon
+$(B)/runner/%.o: harness/runner/%.c $(HARNESS_HDRS) $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(RUNNER_FLAGS) -Iharness/runner -c $< -o $@
+$(B)/runner/common/%.o: common/%.c $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(RUNNER_FLAGS) -c $< -o $@
+$(B)/%/runner-heapmgr.o: %/heapmgr.c $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(RUNNER_FLAGS) -c $< -o $@
+
+$(B)/%/runner: $(B)/%/runner-heapmgr.o $(B)/runner/librunner.a
+	$(CC) $(RUNNER_FLAGS) -static -o $@ $^
 
 clean:
 	rm -rf $(B) dist

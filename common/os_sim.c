@@ -17,7 +17,7 @@
  *
  * Shared mode (os_sim_share) backs both regions with memory files mapped at OS_SIM_SHARED_ADDR, so
  * that the grader's runner maps the very same bytes: the heap file grows and shrinks with the break's
- * page (ftruncate), the mapping file grows to the end of the highest mapping made, and pages unmapped
+ * page (ftruncate), the mapping file grows past the end of the highest mapping made, and pages unmapped
  * from the mapping region are punched out of its file.
  */
 #define _GNU_SOURCE               /* memfd_create, fallocate, MAP_FIXED_NOREPLACE: shared mode */
@@ -33,6 +33,7 @@
 
 #define SIM_HEAP_BYTES ((size_t)4 << 30)
 #define SIM_MAP_BYTES ((size_t)4 << 30)
+#define MAP_FILE_STEP ((size_t)64 << 20)
 
 static struct {
     char *heap_start;          /* page aligned; NULL before the first call */
@@ -278,12 +279,18 @@ void *os_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offs
     char *mem = sim.map_start + first * sim.page_bytes;
     size_t end_offset = (first + count) * sim.page_bytes;
     if (sim.map_fd >= 0 && end_offset > sim.map_file_size) {
-        /* Shared mode: the file grows to cover the mapping; past its end nobody can touch a byte. */
-        if (ftruncate(sim.map_fd, (off_t)end_offset) != 0) {
+        /* Shared mode: the file grows to cover the mapping, in steps of MAP_FILE_STEP so that not every
+         * mapping costs a system call; past its end nobody can touch a byte, and what lies between
+         * mappings holds no memory unless someone wrote there (os_sim_map_file_bytes). */
+        size_t grown = end_offset + MAP_FILE_STEP - 1;
+        grown -= grown % MAP_FILE_STEP;
+        if (grown > SIM_MAP_BYTES)
+            grown = SIM_MAP_BYTES;
+        if (ftruncate(sim.map_fd, (off_t)grown) != 0) {
             refuse(ENOMEM);
             return MAP_FAILED;
         }
-        sim.map_file_size = end_offset;
+        sim.map_file_size = grown;
     }
     if (mprotect(mem, count * sim.page_bytes, prot) != 0) {
         refuse(ENOMEM);

@@ -28,16 +28,38 @@ static bool copy_file(const char *from, const char *to)
     return ok;
 }
 
-static int run_tool(char *const argv[], const char *dir)
+/* Runs argv in dir, its output appended to *messages (at most 64 KiB kept). */
+static int run_tool(char *const argv[], const char *dir, char **messages, size_t *length)
 {
+    enum { MESSAGES_CAP = 64 * 1024 };
+    int fds[2];
+    if (pipe(fds) != 0)
+        return -1;
     pid_t pid = fork();
     if (pid == 0) {
         if (chdir(dir) != 0)
             _exit(127);
-        dup2(STDERR_FILENO, STDOUT_FILENO);
+        dup2(fds[1], STDOUT_FILENO);
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        close(fds[1]);
         execvp(argv[0], argv);
         _exit(127);
     }
+    close(fds[1]);
+    char buf[4096];
+    ssize_t got;
+    while ((got = read(fds[0], buf, sizeof buf)) > 0) {
+        size_t keep = *length + (size_t)got > MESSAGES_CAP ? MESSAGES_CAP - *length : (size_t)got;
+        char *grown = realloc(*messages, *length + keep + 1);
+        if (grown == NULL)
+            continue;
+        *messages = grown;
+        memcpy(*messages + *length, buf, keep);
+        *length += keep;
+        (*messages)[*length] = '\0';
+    }
+    close(fds[0]);
     int status;
     if (pid < 0 || waitpid(pid, &status, 0) != pid)
         return -1;
@@ -45,23 +67,26 @@ static int run_tool(char *const argv[], const char *dir)
 }
 
 int grade_build_runner(const char *root, const char *build, const char *src, int stage, struct submission *out,
-                       bool show_warnings)
+                       bool show_warnings, char *why, size_t why_cap, bool *compile_error)
 {
-    (void)show_warnings;
     memset(out, 0, sizeof *out);
+    *compile_error = false;
     if (access(src, R_OK) != 0) {
-        fprintf(stderr, "heapkit grade: cannot read the submission %s: %s\n", src, strerror(errno));
+        if (errno == ENOENT)
+            snprintf(why, why_cap, "no such file: %s", src);
+        else
+            snprintf(why, why_cap, "cannot read the submission %s: %s", src, strerror(errno));
         return 2;
     }
     char base[SUBMISSION_PATH_MAX + 16];
     snprintf(base, sizeof base, "%s/submissions", build);
     mkdir(base, 0755);
     if (snprintf(out->folder, sizeof out->folder, "%s/runner-stage%d-XXXXXX", base, stage) >= (int)sizeof out->folder) {
-        fprintf(stderr, "heapkit grade: the build folder's path is too long\n");
+        snprintf(why, why_cap, "the build folder's path is too long");
         return 2;
     }
     if (mkdtemp(out->folder) == NULL) {
-        fprintf(stderr, "heapkit grade: cannot make a build folder in %s: %s\n", base, strerror(errno));
+        snprintf(why, why_cap, "cannot make a build folder in %s: %s", base, strerror(errno));
         return 2;
     }
     char from[SUBMISSION_PATH_MAX * 2], to[SUBMISSION_PATH_MAX * 2], lib[SUBMISSION_PATH_MAX * 2];
@@ -74,7 +99,7 @@ int grade_build_runner(const char *root, const char *build, const char *src, int
     snprintf(to, sizeof to, "%s/heapmgr.c", out->folder);
     copied = copied && copy_file(src, to);
     if (!copied) {
-        fprintf(stderr, "heapkit grade: cannot copy %s and the kit's headers into %s\n", src, out->folder);
+        snprintf(why, why_cap, "cannot copy %s and the kit's headers into %s", src, out->folder);
         return 2;
     }
     snprintf(lib, sizeof lib, "%s/runner/librunner.a", build);
@@ -83,9 +108,20 @@ int grade_build_runner(const char *root, const char *build, const char *src, int
     char *compile[] = { "cc", "-std=c17", "-Wall", "-Wextra", "-D_DEFAULT_SOURCE", "-O2", "-g", "-I.", "-c",
                         "heapmgr.c", "-o", "heapmgr.o", NULL };
     char *link[] = { "cc", "-static", "-o", "runner", "heapmgr.o", lib, NULL };
-    if (run_tool(compile, out->folder) != 0 || run_tool(link, out->folder) != 0) {
-        fprintf(stderr, "heapkit grade: %s does not build as stage %d\n", src, stage);
+    size_t length = 0;
+    bool built = run_tool(compile, out->folder, &out->messages, &length) == 0 &&
+                 run_tool(link, out->folder, &out->messages, &length) == 0;
+    if (out->messages == NULL)
+        out->messages = calloc(1, 1);
+    (void)show_warnings;                       /* the caller shows the messages */
+    if (!built) {
+        snprintf(why, why_cap, "%s does not build as stage %d", src, stage);
+        *compile_error = true;
         return 2;
     }
+    /* The runner runs as an unprivileged uid: it may pass through the folder and execute the program
+     * (an ELF program needs no read permission to be executed), and nothing else. */
+    chmod(out->folder, 0711);
+    chmod(out->binary, 0711);
     return 0;
 }

@@ -71,5 +71,6 @@ struct report_file {
 
 bool report_file_open(struct report_file *f, const char *path);   /* false: said why on stderr */
 bool report_file_commit(struct report_file *f);                   /* flush, close, rename */
+void report_file_discard(struct report_file *f);                  /* nothing written at the path */
 
 #endif

@@ -45,3 +45,11 @@ bool report_file_commit(struct report_file *f)
     }
     return true;
 }
+
+void report_file_discard(struct report_file *f)
+{
+    if (f->path == NULL)
+        return;
+    fclose(f->stream);
+    unlink(f->temp);
+}

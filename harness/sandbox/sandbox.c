@@ -258,6 +258,13 @@ static void slot_abandon(struct slot *s, struct sandbox_job *job, const int *fds
 static bool slot_start(struct slot *s, struct sandbox_job *job, unsigned index)
 {
     memset(s, 0, sizeof *s);
+    if (job->limits.start_by > 0 && now_seconds() > job->limits.start_by) {
+        /* The grading as a whole is out of time (a batch's limit for one student). */
+        job->outcome = SANDBOX_TIMEOUT;
+        snprintf(job->message, sizeof job->message, "not run: the grading's time limit was reached first");
+        job->output = calloc(1, 1);
+        return false;
+    }
     s->job = job;
     s->result_fd = -1;
     job->result = NULL;

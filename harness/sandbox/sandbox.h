@@ -47,6 +47,7 @@ struct sandbox_limits {
     size_t memory_bytes;             /* what the code under test may use, beyond the harness itself */
     size_t reserve_bytes;            /* address space reserved but not used (the simulated seam's) */
     size_t output_cap;               /* bytes of output kept */
+    double start_by;                 /* monotonic seconds: a job not started by then is not run (0: any time) */
 };
 
 /* The test body, run in the child. Returns the verdict; writes its reasons into page->message. */

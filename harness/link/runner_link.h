@@ -41,8 +41,13 @@ double runner_cpu_seconds(void);
 /* Ends the test now with a failure the grader observed: message as for grade_fail. */
 void runner_fail_now(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-/* Kills the runner and waits for it: called when the body returns, and at exit. */
+/* Kills the runner and waits for it. */
 void runner_stop(void);
+
+/* When the test body has returned: the checks between calls once more (the mapping region holds
+ * only what the seam mapped), whatever the sampling picked, then runner_stop. A failure ends the
+ * test there. */
+void runner_finish(void);
 
 /* The protections that were in force for the runner, in a few words, for reports. */
 const char *runner_protections(void);

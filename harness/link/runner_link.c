@@ -29,7 +29,8 @@
 #include "os_sim.h"
 #include "runner_filter.h"
 
-enum { RUNNER_SLACK_BYTES = 64u << 20, RUNNER_FILES = 16, HIGH_FD = 100, DEATH_WAIT_MS = 200 };
+enum { RUNNER_SLACK_BYTES = 64u << 20, RUNNER_FILES = 16, HIGH_FD = 100, DEATH_WAIT_MS = 200,
+       SAMPLE_ONE_IN = 8 };           /* the checks between calls, on a random one call in this many */
 static const double QUIET_CPU_SECONDS = 0.05;   /* CPU a runner may use after answering (it needs ~2 us) */
 
 static struct {
@@ -39,7 +40,8 @@ static struct {
     bool have_cpu_clock;
     uint64_t seq;
     double deadline;                 /* monotonic seconds */
-    double cpu_at_answer;            /* the runner's CPU time when it last answered; < 0 before */
+    double cpu_at_answer;            /* the runner's CPU time when it last answered; < 0: not sampled */
+    uint64_t sample_state;           /* this process's own randomness: the runner cannot predict it */
     struct runner_spec spec;
     struct sandbox_page *page;
     char protections[160];
@@ -84,25 +86,34 @@ void runner_stop(void)
     close(rl.answer_fd);
 }
 
-static void finish(enum sandbox_outcome outcome, const char *fmt, va_list ap)
+/* Ends the test: "<what> at operation N, in <call>" (the call the runner was in, when known) or
+ * "<what>, at operation N". */
+static void finish(enum sandbox_outcome outcome, const char *call, const char *fmt, va_list ap)
 {
     char what[1200];
     vsnprintf(what, sizeof what, fmt, ap);
     runner_stop();
     size_t op = sandbox_current_op(rl.page);
-    if (op > 0)
-        snprintf(rl.page->message, sizeof rl.page->message, "%s, at operation %zu", what, op);
+    char *msg = rl.page->message;
+    size_t cap = sizeof rl.page->message;
+    if (op > 0 && call != NULL)
+        snprintf(msg, cap, "%s at operation %zu, in %s", what, op, call);
+    else if (call != NULL)
+        snprintf(msg, cap, "%s, in %s", what, call);
+    else if (op > 0)
+        snprintf(msg, cap, "%s, at operation %zu", what, op);
     else
-        snprintf(rl.page->message, sizeof rl.page->message, "%s", what);
+        snprintf(msg, cap, "%s", what);
     sandbox_finish_outcome(rl.page, outcome);
 }
 
-static void finish_with(enum sandbox_outcome outcome, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
-static void finish_with(enum sandbox_outcome outcome, const char *fmt, ...)
+static void finish_with(enum sandbox_outcome outcome, const char *call, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4), noreturn));
+static void finish_with(enum sandbox_outcome outcome, const char *call, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    finish(outcome, fmt, ap);
+    finish(outcome, call, fmt, ap);
     va_end(ap);
     abort();                         /* finish does not return */
 }
@@ -111,7 +122,7 @@ void runner_fail_now(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    finish(SANDBOX_FAIL, fmt, ap);
+    finish(SANDBOX_FAIL, NULL, fmt, ap);
     va_end(ap);
     abort();
 }
@@ -140,24 +151,23 @@ static void runner_died(const char *what)
                  (double)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     char sigbuf[64];
     if (WIFEXITED(status) && WEXITSTATUS(status) >= 126 && rl.cpu_at_answer < 0)
-        finish_with(SANDBOX_CRASH, "the runner %s could not be started (status %d; its output says why)",
+        finish_with(SANDBOX_CRASH, NULL, "the runner %s could not be started (status %d; its output says why)",
                     rl.spec.path, WEXITSTATUS(status));
     if (killed)
-        finish_with(SANDBOX_FAIL, "the runner closed its answer pipe in %s and went on running (it was killed): "
-                    "a submission may not close or write the grader's pipes", what);
+        finish_with(SANDBOX_FAIL, what, "the runner closed its answer pipe and went on running (it was killed): "
+                    "a submission may not close or write the grader's pipes");
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
         if ((sig == SIGKILL || sig == SIGXCPU) && cpu + 0.05 >= ceil(rl.spec.cpu_seconds))
-            finish_with(SANDBOX_TIMEOUT, "timed out after %.0f s of CPU time in %s", ceil(rl.spec.cpu_seconds), what);
+            finish_with(SANDBOX_TIMEOUT, what, "timed out after %.0f s of CPU time", ceil(rl.spec.cpu_seconds));
         if (sig == SIGSYS)
-            finish_with(SANDBOX_CRASH, "killed by %s in %s: the allocator made a system call an allocator has no "
-                        "need of (the runner may use memory calls, its pipes, clocks and signals to itself; "
-                        "open, socket, fork, ptrace, kill, timers and sleeping are refused)",
-                        sandbox_signal_text(sig, sigbuf, sizeof sigbuf), what);
-        finish_with(SANDBOX_CRASH, "killed by %s in %s", sandbox_signal_text(sig, sigbuf, sizeof sigbuf), what);
+            finish_with(SANDBOX_CRASH, what, "killed by %s (a system call an allocator has no need of: the "
+                        "runner may use memory calls, its pipes, clocks and signals to itself; open, socket, fork, "
+                        "ptrace, kill, timers and sleeping are refused)", sandbox_signal_text(sig, sigbuf, sizeof sigbuf));
+        finish_with(SANDBOX_CRASH, what, "killed by %s", sandbox_signal_text(sig, sigbuf, sizeof sigbuf));
     }
-    finish_with(SANDBOX_EXIT, "the runner exited with status %d in %s, before the test finished (did the "
-                "allocator call exit?)", WEXITSTATUS(status), what);
+    finish_with(SANDBOX_EXIT, what, "the runner exited with status %d before the test finished (did the allocator "
+                "call exit?)", WEXITSTATUS(status));
 }
 
 /* ---- the pipes ------------------------------------------------------------------------------------ */
@@ -183,7 +193,7 @@ static void receive_all(void *buf, size_t bytes, const char *what)
     while (bytes > 0) {
         if (now_seconds() >= rl.deadline) {
             runner_stop();
-            finish_with(SANDBOX_TIMEOUT, "timed out after %.0f s in %s", rl.spec.wall_seconds, what);
+            finish_with(SANDBOX_TIMEOUT, what, "timed out after %.0f s", rl.spec.wall_seconds);
         }
         ssize_t got = read(rl.answer_fd, at, bytes);
         if (got < 0 && errno == EINTR)
@@ -279,6 +289,18 @@ static void serve_seam(const struct protocol_message *m, const char *what)
 
 /* ---- calls ------------------------------------------------------------------------------------------ */
 
+/* Is this call one of the sampled ones? Each check costs a system call, and on a virtual machine a
+ * system call costs microseconds, as much as the call itself: so the checks below run on a random
+ * one call in SAMPLE_ONE_IN (and at the end of the test). A runner that misbehaves does so for
+ * every call it wants to cheat on, and is caught within a few calls. */
+static bool sampled(void)
+{
+    uint64_t z = (rl.sample_state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return ((z ^ (z >> 31)) % SAMPLE_ONE_IN) == 0;
+}
+
 /* The runner must have stayed idle since its last answer: it may run only while the grader waits. */
 static void check_idle(const char *what)
 {
@@ -290,14 +312,29 @@ static void check_idle(const char *what)
                         "may run only inside the allocator calls the grader makes", used * 1000, what);
 }
 
-/* After an answer: nothing may have been written where the seam mapped nothing. */
-static void check_answer(const char *what)
+/* After an answer (sampled): nothing may have been written where the seam mapped nothing, and the
+ * runner's CPU time is noted for check_idle. */
+static void check_answer(const char *what, bool always)
 {
+    rl.cpu_at_answer = -1;
+    if (!always && !sampled())
+        return;
     rl.cpu_at_answer = runner_cpu_seconds();
     size_t file_bytes = os_sim_map_file_bytes(), mapped = os_stats().mapped_bytes;
     if (file_bytes > mapped)
         runner_fail_now("after %s the mapping region holds %zu bytes of memory but the seam mapped only %zu: the "
                         "allocator wrote to memory it never got from os_mmap", what, file_bytes, mapped);
+}
+
+void runner_finish(void)
+{
+    if (rl.pid <= 0)
+        return;
+    size_t file_bytes = os_sim_map_file_bytes(), mapped = os_stats().mapped_bytes;
+    if (file_bytes > mapped)
+        runner_fail_now("at the end of the test the mapping region holds %zu bytes of memory but the seam mapped only "
+                        "%zu: the allocator wrote to memory it never got from os_mmap", file_bytes, mapped);
+    runner_stop();
 }
 
 /* Waits for the answer to command seq, serving seam calls meanwhile; returns its value. */
@@ -333,7 +370,7 @@ uint64_t runner_call(uint32_t op, uint64_t a, uint64_t b, const char *what)
 {
     send_command(op, a, b, what);
     uint64_t value = await_answer(what);
-    check_answer(what);
+    check_answer(what, false);
     return value;
 }
 
@@ -347,7 +384,7 @@ void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *r
         if (await_answer(what) != n)
             runner_fail_now("the runner answered a batch of %zu operations with another count", n);
         receive_all(results + done, n * sizeof results[0], what);
-        check_answer(what);
+        check_answer(what, true);
         done += n;
     }
 }
@@ -367,7 +404,7 @@ static void exec_runner(const int fds[4])
     char why[256] = "";
     struct confine_limits lim = {
         .cpu_seconds = rl.spec.cpu_seconds, .wall_seconds = rl.spec.wall_seconds,
-        .memory_bytes = ((size_t)2 << OS_SIM_REGION_SHIFT) + RUNNER_SLACK_BYTES, .file_bytes = 0,
+        .memory_bytes = 0 /* below, last */, .file_bytes = 0,
         .processes = 0, .files = RUNNER_FILES,
     };
     if (!confine_child_enter(&lim, confine_uid_for_slot(rl.spec.slot), wanted, 4, why, sizeof why)) {
@@ -379,6 +416,12 @@ static void exec_runner(const int fds[4])
         fprintf(stderr, "heapkit: the runner's system-call filter could not be loaded: %s\n", why);
         _exit(126);
     }
+    /* The address-space limit comes last, once nothing of ours needs memory any more: the two shared
+     * regions, plus a little for the runner's own C library. Hard = soft, so it cannot be raised. */
+    rlim_t as_bytes = ((rlim_t)2 << OS_SIM_REGION_SHIFT) + RUNNER_SLACK_BYTES;
+    struct rlimit as = { as_bytes, as_bytes }, data = { RUNNER_SLACK_BYTES, RUNNER_SLACK_BYTES };
+    if (setrlimit(RLIMIT_AS, &as) != 0 || setrlimit(RLIMIT_DATA, &data) != 0)
+        _exit(126);
     char *argv[] = { "heapkit-runner", NULL }, *envp[] = { NULL };
     execve(path, argv, envp);
     _exit(127);
@@ -389,7 +432,8 @@ static void describe_protections(void)
     const struct confine_caps *caps = confine_probe();
     snprintf(rl.protections, sizeof rl.protections, "%s; %s; cpu-time check between calls",
              confine_protections_text(false),
-             caps->seccomp && runner_filter_available() ? "seccomp filter" : "NO seccomp filter (built without libseccomp)");
+             !runner_filter_available() ? "NO seccomp filter (not built with libseccomp, or under valgrind)" :
+             caps->seccomp ? "seccomp filter" : "NO seccomp filter (libseccomp missing)");
 }
 
 void runner_start(const struct runner_spec *spec, struct sandbox_page *page)
@@ -410,14 +454,14 @@ void runner_start(const struct runner_spec *spec, struct sandbox_page *page)
 
     int heap_fd, map_fd, command[2], answer[2];
     if (!os_sim_share(&heap_fd, &map_fd) || pipe2(command, O_CLOEXEC) != 0 || pipe2(answer, O_CLOEXEC) != 0)
-        finish_with(SANDBOX_CRASH, "the test could not be started: the shared heap or the runner's pipes: %s",
+        finish_with(SANDBOX_CRASH, NULL, "the test could not be started: the shared heap or the runner's pipes: %s",
                     strerror(errno));
     if (access(spec->path, X_OK) != 0)
-        finish_with(SANDBOX_CRASH, "the test could not be started: the runner %s: %s", spec->path, strerror(errno));
+        finish_with(SANDBOX_CRASH, NULL, "the test could not be started: the runner %s: %s", spec->path, strerror(errno));
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
-        finish_with(SANDBOX_CRASH, "the test could not be started: fork: %s", strerror(errno));
+        finish_with(SANDBOX_CRASH, NULL, "the test could not be started: fork: %s", strerror(errno));
     if (pid == 0) {
         int fds[4] = { command[0], answer[1], heap_fd, map_fd };
         exec_runner(fds);
@@ -430,4 +474,7 @@ void runner_start(const struct runner_spec *spec, struct sandbox_page *page)
     rl.answer_fd = answer[0];
     rl.have_cpu_clock = clock_getcpuclockid(pid, &rl.cpu_clock) == 0;
     rl.cpu_at_answer = -1;
+    struct timespec seed;
+    clock_gettime(CLOCK_MONOTONIC, &seed);
+    rl.sample_state = (uint64_t)seed.tv_nsec * 0x2545f4914f6cdd1dull ^ (uint64_t)getpid();
 }
