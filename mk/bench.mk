@@ -28,6 +28,6 @@ REPLAY_TEST_OBJS := $(patsubst %,$(B)/harness/trace/%.o,tracefile replay replay_
                     trace_child workloads) $(B)/harness/sandbox/sandbox.o
 $(B)/tests/replay_test: tests/trace/replay_test.c tests/lib/suite.c tests/lib/suite.h $(REPLAY_TEST_OBJS) $(B)/common/libcommon-sim.a
 	@mkdir -p $(@D)
-	$(CC) $(ALLFLAGS) $(HARNESS_INC) -Itests/lib -o $@ $< tests/lib/suite.c $(REPLAY_TEST_OBJS) $(B)/common/libcommon-sim.a
+	$(CC) $(ALLFLAGS) $(HARNESS_INC) -Itests/lib -o $@ $< tests/lib/suite.c $(REPLAY_TEST_OBJS) $(B)/common/libcommon-sim.a -lm
 
 TEST_PROGS += $(B)/tests/replay_test
