@@ -1,0 +1,3 @@
+/* does not compile */
+#include "heapmgr.h"
+void *heapmgr_malloc(size_t n) { return n +; }
