@@ -1,10 +1,14 @@
-/* sandbox.h: runs test bodies in isolated child processes, several at a time.
+/* sandbox.h: runs jobs in isolated child processes, several at a time: the grader's tests, and the
+ * lab's replays and demo runs (each must start from a fresh process: a stage and the simulated seam
+ * keep per-process state).
  *
  * Each job runs in its own fork()ed child with a CPU limit, a wall-clock limit (the parent sends
  * SIGTERM, then SIGKILL), an address-space and data limit, and its stdout and stderr captured through
- * a pipe and truncated to a cap. The child reports through a page shared with the parent (struct
- * sandbox_page), never through its output: whatever the code under test prints is kept for the
- * report and never parsed. A crash is reported with the signal's name and the operation number the
+ * a pipe and truncated to a cap (or, for the lab's tools, left on the caller's terminal). The child
+ * reports through a page shared with the parent (struct sandbox_page), never through its output:
+ * whatever the code under test prints is kept for the report and never parsed. A body that has more
+ * to say than a verdict (a replay's measurements, a demo's snapshots) writes it as its result
+ * (sandbox_result_write). A crash is reported with the signal's name and the operation number the
  * child had reached; the parent alone decides and writes the outcome.
  */
 #ifndef HEAPKIT_SANDBOX_H
@@ -34,6 +38,7 @@ struct sandbox_page {
     int outcome;                     /* enum sandbox_outcome, when has_outcome */
     char phase[64];                  /* what the body is doing, in a few words */
     char message[1536];              /* why the body failed */
+    int result_fd;                   /* where sandbox_result_write puts the result, or -1 (set by the parent) */
 };
 
 struct sandbox_limits {
@@ -52,6 +57,10 @@ struct sandbox_job {
     sandbox_body body;
     void *arg;
     struct sandbox_limits limits;
+    size_t result_cap;               /* bytes of result the body may write (sandbox_result_write); 0 = none */
+    bool share_terminal;             /* the lab's tools: the child keeps our stdin, stdout and stderr
+                                        (nothing is captured) and our process group, so that Ctrl-C
+                                        stops it with us; it dies with us too */
 
     /* Filled in by sandbox_run_all. */
     enum sandbox_outcome outcome;
@@ -62,6 +71,11 @@ struct sandbox_job {
     char *output;                    /* captured stdout and stderr (malloc'ed, NUL-terminated) */
     size_t output_bytes;             /* bytes kept in output */
     bool output_truncated;           /* the child printed more than output_cap */
+    bool started;                    /* a child was forked (false: outcome crash, message says why) */
+    int signal;                      /* the signal that ended the child, or 0 */
+    int exit_status;                 /* its exit status when it exited, else -1 */
+    char *result;                    /* what the body wrote with sandbox_result_write (malloc'ed), or NULL */
+    size_t result_bytes;             /* bytes in result: a body that died may have written only part */
 };
 
 /* Runs every job, at most parallel at a time, and fills in their results. Never fails: a job whose
@@ -79,6 +93,10 @@ void sandbox_finish_now(struct sandbox_page *page, bool passed) __attribute__((n
 /* In the child: the same, with an outcome other than pass or fail (a runner that crashed or hung):
  * page->message says what happened. */
 void sandbox_finish_outcome(struct sandbox_page *page, enum sandbox_outcome outcome) __attribute__((noreturn));
+
+/* In the child: appends bytes to the job's result; false when they do not fit in result_cap (then
+ * nothing is written) or the write fails. The parent reads the result once the child has ended. */
+bool sandbox_result_write(struct sandbox_page *page, const void *bytes, size_t count);
 
 /* In the child: the operation the body is at (page->op, or the followed counter). */
 size_t sandbox_current_op(const struct sandbox_page *page);

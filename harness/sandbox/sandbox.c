@@ -1,7 +1,8 @@
 /* sandbox.c: isolated child processes for test bodies (sandbox.h).
  *
  * The parent forks up to `parallel` children at once and waits on all of them in one poll() loop:
- * each child's output pipe and a pidfd that becomes readable when the child exits. Limits:
+ * each child's output pipe and a pidfd that becomes readable when the child exits. A job's result
+ * goes to a memory file (memfd) that the parent reads once the child has ended. Limits:
  *   CPU        RLIMIT_CPU (SIGXCPU at the soft limit, SIGKILL one second later)
  *   wall clock the parent sends SIGTERM to the child's process group, then SIGKILL 300 ms later
  *   memory     RLIMIT_AS = what the child maps already + the reservation + the limit + slack, and
@@ -11,6 +12,7 @@
  * A fatal signal in the child first copies the followed operation counter into the shared page
  * (on an alternate stack, so a stack overflow is caught too), then dies with the default action.
  */
+#define _GNU_SOURCE                  /* memfd_create */
 #include "sandbox.h"
 
 #include <errno.h>
@@ -24,6 +26,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,6 +41,7 @@ static const uint64_t SANDBOX_SEAL = 0x6865617073656a6cull;
 static struct sandbox_page *child_page;
 static volatile size_t *followed_counter;
 static size_t followed_base;
+static size_t result_room;            /* what sandbox_result_write may still append */
 
 void sandbox_follow_counter(volatile size_t *counter, size_t base)
 {
@@ -117,12 +121,31 @@ void sandbox_finish_outcome(struct sandbox_page *page, enum sandbox_outcome outc
     sandbox_finish_now(page, outcome == SANDBOX_PASS);
 }
 
+bool sandbox_result_write(struct sandbox_page *page, const void *bytes, size_t count)
+{
+    if (page->result_fd < 0 || count > result_room)
+        return false;
+    const char *p = bytes;
+    for (size_t left = count; left > 0;) {
+        ssize_t n = write(page->result_fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        left -= (size_t)n;
+    }
+    result_room -= count;
+    return true;
+}
+
 size_t sandbox_current_op(const struct sandbox_page *page)
 {
     return followed_counter != NULL ? *followed_counter + followed_base : page->op;
 }
 
-static void run_child(struct sandbox_job *job, struct sandbox_page *page, int out_fd)
+/* Our own process group, stdin from /dev/null, stdout and stderr into the pipe out_fd. */
+static void detach_from_terminal(int out_fd)
 {
     setpgid(0, 0);
     int null_fd = open("/dev/null", O_RDONLY);
@@ -133,8 +156,17 @@ static void run_child(struct sandbox_job *job, struct sandbox_page *page, int ou
     dup2(out_fd, STDOUT_FILENO);
     dup2(out_fd, STDERR_FILENO);
     close(out_fd);
+}
+
+static void run_child(struct sandbox_job *job, struct sandbox_page *page, int out_fd)
+{
+    if (job->share_terminal)
+        prctl(PR_SET_PDEATHSIG, SIGKILL);   /* nothing else would stop it if we died first */
+    else
+        detach_from_terminal(out_fd);
     setvbuf(stderr, NULL, _IONBF, 0);
     child_page = page;
+    result_room = job->result_cap;
     catch_fatal_signals();
     apply_limits(&job->limits);
 
@@ -148,7 +180,9 @@ struct slot {
     struct sandbox_page *page;
     pid_t pid;
     int pidfd;                 /* -1 when the kernel has no pidfd_open: then poll with a short timeout */
-    int out_fd;
+    int out_fd;                /* -1 when the child shares our terminal */
+    int result_fd;             /* -1 when the job has no result */
+    bool own_group;            /* the child leads a process group of its own (not when it shares our terminal) */
     double started, deadline;
     bool term_sent, kill_sent, timed_out;
     double kill_at;
@@ -196,9 +230,29 @@ const char *sandbox_outcome_name(enum sandbox_outcome outcome)
 
 static void start_failed(struct sandbox_job *job, const char *what)
 {
+    job->started = false;
+    job->signal = 0;
+    job->exit_status = -1;
     job->outcome = SANDBOX_CRASH;
     snprintf(job->message, sizeof job->message, "the test could not be started: %s: %s", what, strerror(errno));
     job->output = calloc(1, 1);
+}
+
+/* Undoes what slot_start made before a step failed. */
+static void slot_abandon(struct slot *s, struct sandbox_job *job, const int *fds, const char *what)
+{
+    int saved = errno;
+    if (fds != NULL && fds[0] >= 0) {
+        close(fds[0]);
+        close(fds[1]);
+    }
+    if (s->result_fd >= 0)
+        close(s->result_fd);
+    if (s->page != MAP_FAILED)
+        munmap(s->page, sizeof *s->page);
+    free(job->output);
+    errno = saved;
+    start_failed(job, what);
 }
 
 static bool slot_start(struct slot *s, struct sandbox_job *job, unsigned index)
@@ -212,44 +266,54 @@ static bool slot_start(struct slot *s, struct sandbox_job *job, unsigned index)
         return false;
     }
     s->job = job;
+    s->result_fd = -1;
+    job->result = NULL;
+    job->result_bytes = 0;
     job->output = malloc(job->limits.output_cap + 1);
     job->output_bytes = 0;
     job->output_truncated = false;
     s->output_cap = job->limits.output_cap;
     s->page = mmap(NULL, sizeof *s->page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (s->page == MAP_FAILED || job->output == NULL) {
-        free(job->output);
-        start_failed(job, "mmap");
+        slot_abandon(s, job, NULL, "mmap");
         return false;
     }
     s->page->slot = index;
-    int fds[2];
-    if (pipe(fds) != 0) {
-        munmap(s->page, sizeof *s->page);
-        free(job->output);
-        start_failed(job, "pipe");
+    s->page->result_fd = -1;
+    if (job->result_cap > 0) {
+        s->result_fd = memfd_create("heapkit-result", MFD_CLOEXEC);
+        if (s->result_fd < 0) {
+            slot_abandon(s, job, NULL, "memfd_create");
+            return false;
+        }
+        s->page->result_fd = s->result_fd;
+    }
+    int fds[2] = { -1, -1 };
+    if (!job->share_terminal && pipe(fds) != 0) {
+        slot_abandon(s, job, NULL, "pipe");
         return false;
     }
     fflush(NULL);                     /* nothing of ours may be printed twice by the child */
     s->started = now_seconds();
     pid_t pid = fork();
     if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        munmap(s->page, sizeof *s->page);
-        free(job->output);
-        start_failed(job, "fork");
+        slot_abandon(s, job, fds, "fork");
         return false;
     }
     if (pid == 0) {
-        close(fds[0]);
+        if (fds[0] >= 0)
+            close(fds[0]);
         run_child(job, s->page, fds[1]);
     }
-    close(fds[1]);
-    setpgid(pid, pid);                /* as the child does: whichever runs first */
-    fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    job->started = true;
     s->pid = pid;
     s->out_fd = fds[0];
+    s->own_group = !job->share_terminal;
+    if (s->own_group) {
+        close(fds[1]);
+        setpgid(pid, pid);            /* as the child does: whichever runs first */
+        fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    }
 #ifdef SYS_pidfd_open
     s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 #else
@@ -259,11 +323,36 @@ static bool slot_start(struct slot *s, struct sandbox_job *job, unsigned index)
     return true;
 }
 
+/* Reads the job's result from its memory file, up to result_cap bytes, and closes the file. */
+static void slot_collect_result(struct slot *s)
+{
+    struct sandbox_job *job = s->job;
+    if (s->result_fd < 0)
+        return;
+    struct stat st;
+    size_t want = fstat(s->result_fd, &st) == 0 && st.st_size >= 0 ? (size_t)st.st_size : 0;
+    if (want > job->result_cap)
+        want = job->result_cap;
+    job->result = malloc(want + 1);
+    size_t got = 0;
+    while (job->result != NULL && got < want) {
+        ssize_t n = pread(s->result_fd, job->result + got, want - got, (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    job->result_bytes = job->result != NULL ? got : 0;
+    close(s->result_fd);
+    s->result_fd = -1;
+}
+
 /* Reads what the child has printed; keeps up to the cap and drops the rest. */
 static void slot_drain(struct slot *s)
 {
     char buf[8192];
-    for (;;) {
+    while (s->out_fd >= 0) {
         ssize_t got = read(s->out_fd, buf, sizeof buf);
         if (got <= 0)
             return;
@@ -283,9 +372,13 @@ static void slot_finish(struct slot *s, int status, const struct rusage *usage)
     struct sandbox_page *page = s->page;
     char sigbuf[64];
     slot_drain(s);
-    close(s->out_fd);
+    if (s->out_fd >= 0)
+        close(s->out_fd);
     if (s->pidfd >= 0)
         close(s->pidfd);
+    slot_collect_result(s);
+    job->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    job->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     job->output[job->output_bytes] = '\0';
     job->seconds = now_seconds() - s->started;
     job->cpu_seconds = (double)(usage->ru_utime.tv_sec + usage->ru_stime.tv_sec) +
@@ -352,11 +445,13 @@ static void slot_enforce_deadline(struct slot *s, double now)
         s->timed_out = true;
         s->term_sent = true;
         s->kill_at = now + KILL_GRACE_MS / 1000.0;
-        kill(-s->pid, SIGTERM);
+        if (s->own_group)
+            kill(-s->pid, SIGTERM);
         kill(s->pid, SIGTERM);
     } else if (s->term_sent && !s->kill_sent && now >= s->kill_at) {
         s->kill_sent = true;
-        kill(-s->pid, SIGKILL);
+        if (s->own_group)
+            kill(-s->pid, SIGKILL);
         kill(s->pid, SIGKILL);
     }
 }
@@ -428,7 +523,8 @@ void sandbox_run_all(struct sandbox_job *jobs, size_t job_count, unsigned parall
             struct slot *s = &slots[i];
             if (s->job == NULL)
                 continue;
-            fds[n++] = (struct pollfd){ .fd = s->out_fd, .events = POLLIN };
+            if (s->out_fd >= 0)
+                fds[n++] = (struct pollfd){ .fd = s->out_fd, .events = POLLIN };
             if (s->pidfd >= 0)
                 fds[n++] = (struct pollfd){ .fd = s->pidfd, .events = POLLIN };
             else
@@ -454,7 +550,8 @@ void sandbox_run_all(struct sandbox_job *jobs, size_t job_count, unsigned parall
             struct rusage usage;
             pid_t done = wait4(s->pid, &status, WNOHANG, &usage);
             if (done == s->pid) {
-                kill(-s->pid, SIGKILL);       /* anything the child left behind in its group */
+                if (s->own_group)
+                    kill(-s->pid, SIGKILL);   /* anything the child left behind in its group */
                 slot_finish(s, status, &usage);
                 active--;
             } else {
@@ -471,4 +568,7 @@ void sandbox_job_release(struct sandbox_job *job)
 {
     free(job->output);
     job->output = NULL;
+    free(job->result);
+    job->result = NULL;
+    job->result_bytes = 0;
 }
