@@ -21,15 +21,26 @@ STAGE_API := heapmgr_malloc heapmgr_free heapmgr_realloc heapmgr_check heapmgr_c
 COMMON_HDRS := $(wildcard common/*.h)
 SIM_OBJS    := $(B)/common/os_sim.o $(B)/common/os_count.o $(B)/common/heapwalk.o
 # The harness: one folder per job (harness/README.md); headers are found by name in any of them.
-HARNESS_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard harness/*/*.c))))
-HARNESS_SRCS := $(wildcard harness/*/*.c)
+HARNESS_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard harness/*/*.c harness/*/*.h))))
 HARNESS_HDRS := $(wildcard harness/*/*.h)
 HARNESS_INC  := $(addprefix -I,$(HARNESS_DIRS))
+# Linked into one program each, never into the library: the two front doors, the two bindings of
+# the stage table (harness/cli/stages.h), and the runner's own files.
+HARNESS_MAINS := harness/cli/main.c harness/cli/lab_main.c harness/cli/stages_local.c harness/link/remote_stage.c
+HARNESS_SRCS := $(filter-out $(HARNESS_MAINS) harness/runner/%,$(wildcard harness/*/*.c))
 HARNESS_OBJS := $(patsubst harness/%.c,$(B)/harness/%.o,$(HARNESS_SRCS))
+RUNNER_SRCS  := $(wildcard harness/runner/*.c)
+RUNNER_OBJS  := $(patsubst harness/runner/%.c,$(B)/runner/%.o,$(RUNNER_SRCS))
+
+# The runner's system-call filter needs libseccomp (Debian: libseccomp-dev); without it the grader
+# still builds, and every report says that the filter was not in force.
+HAVE_SECCOMP := $(shell printf '\043include <seccomp.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo yes)
+SECCOMP_CFLAGS := $(if $(HAVE_SECCOMP),-DHAVE_SECCOMP)
+SECCOMP_LIBS   := $(if $(HAVE_SECCOMP),-lseccomp)
 
 .PHONY: all clean test
-all: $(foreach s,$(STAGES),$(B)/$(s)/libheapmgr.a) $(B)/heapkit
-	@echo "built: build/<stage>/libheapmgr.a for $(words $(STAGES)) stages, and build/heapkit"
+all: $(foreach s,$(STAGES),$(B)/$(s)/libheapmgr.a $(B)/$(s)/runner) $(B)/heapkit $(B)/heapkit-lab
+	@echo "built: build/<stage>/libheapmgr.a and runner for $(words $(STAGES)) stages, build/heapkit and build/heapkit-lab"
 
 # ---- common/ ---------------------------------------------------------------------------------------
 $(B)/common/%.o: common/%.c $(COMMON_HDRS)
@@ -65,15 +76,45 @@ $(B)/%/stage.o: $(B)/%/heapmgr.o $(B)/%/alloc_extra.o
 # ---- the harness ------------------------------------------------------------------------------------
 $(B)/harness/%.o: harness/%.c $(HARNESS_HDRS) $(COMMON_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALLFLAGS) $(HARNESS_INC) -c $< -o $@
+	$(CC) $(ALLFLAGS) $(SECCOMP_CFLAGS) $(HARNESS_INC) -c $< -o $@
 
 $(B)/harness/libharness.a: $(HARNESS_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/heapkit: $(B)/harness/libharness.a $(foreach s,$(STAGES),$(B)/$(s)/stage.o) $(B)/common/libcommon-sim.a
-	$(CC) $(ALLFLAGS) -o $@ $(foreach s,$(STAGES),$(B)/$(s)/stage.o) $(B)/harness/libharness.a \
-	      $(B)/common/libcommon-sim.a -lm
+# The grader: no stage code; each stage is its runner program (harness/grader, harness/runner).
+$(B)/heapkit: $(B)/harness/cli/main.o $(B)/harness/link/remote_stage.o $(B)/harness/libharness.a $(B)/common/libcommon-sim.a
+	$(CC) $(ALLFLAGS) -o $@ $(filter %.o,$^) $(B)/harness/libharness.a $(B)/common/libcommon-sim.a -lm $(SECCOMP_LIBS)
+
+# The lab: trace, bench, demo and run, with the six stages linked in.
+LAB_MAIN_OBJS := $(B)/harness/cli/lab_main.o $(B)/harness/cli/stages_local.o
+$(B)/heapkit-lab: $(LAB_MAIN_OBJS) $(B)/harness/libharness.a $(foreach s,$(STAGES),$(B)/$(s)/stage.o) $(B)/common/libcommon-sim.a
+	$(CC) $(ALLFLAGS) -o $@ $(LAB_MAIN_OBJS) $(foreach s,$(STAGES),$(B)/$(s)/stage.o) $(B)/harness/libharness.a \
+	      $(B)/common/libcommon-sim.a -lm $(SECCOMP_LIBS)
+
+# The runner library: the runner's loop and seam, and the kit's code a stage may call (calloc on top
+# of the contract, the generic heap walk). A stage's runner is its heapmgr.o linked statically with it.
+$(B)/runner/librunner.a: $(RUNNER_OBJS) $(B)/runner/common/alloc_extra.o $(B)/runner/common/heapwalk.o
+	@mkdir -p $(@D)
+	@rm -f $@
+	ar rcs $@ $^
+
+# Runners are built plainly whatever CFLAGS say (a sanitizer's runtime would need system calls the
+# runner's filter refuses): RUNNER_CFLAGS, and objects of their own.
+RUNNER_CFLAGS ?= -O2 -g
+RUNNER_FLAGS = $(WARN) -D_DEFAULT_SOURCE $(RUNNER_CFLAGS) -Icommon
+$(B)/runner/%.o: harness/runner/%.c $(HARNESS_HDRS) $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(RUNNER_FLAGS) -Iharness/runner -c $< -o $@
+$(B)/runner/common/%.o: common/%.c $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(RUNNER_FLAGS) -c $< -o $@
+$(B)/%/runner-heapmgr.o: %/heapmgr.c $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(RUNNER_FLAGS) -c $< -o $@
+
+$(B)/%/runner: $(B)/%/runner-heapmgr.o $(B)/runner/librunner.a
+	$(CC) $(RUNNER_FLAGS) -static -o $@ $^
 
 clean:
 	rm -rf $(B) dist

@@ -7,8 +7,8 @@
  *                           The break is enforced with page protection, so a write past the page that
  *                           holds the break faults with SIGSEGV as on a real heap. Deterministic and
  *                           safe beside the C library's own malloc; the default of libheapmgr.a.
- * Both count every call. The simulated backend also takes a size limit and fault injection, and
- * tracks each mapping so that an os_munmap of a wrong address or length is caught and counted.
+ * Both count every call. The simulated backend's controls (a size limit, fault injection, the list of
+ * mappings) are in os_sim.h: this header is the seam alone, what stage code may call.
  * Neither backend is thread-safe by itself: the preload library holds its lock around every call.
  */
 #ifndef HEAPKIT_OS_H
@@ -46,7 +46,10 @@ struct os_stats {
 struct os_stats os_stats(void);
 
 /* Total calls of all four kinds: the "system calls" column of the reports. */
-unsigned long os_stats_calls(const struct os_stats *s);
+static inline unsigned long os_stats_calls(const struct os_stats *s)
+{
+    return s->brk_calls + s->sbrk_calls + s->mmap_calls + s->munmap_calls;
+}
 
 /* The heap is [os_heap_start(), os_heap_end()): the break before the first move, and the break now. */
 void *os_heap_start(void);
@@ -54,19 +57,5 @@ void *os_heap_end(void);
 
 /* "simulated" or "kernel". */
 const char *os_backend_name(void);
-
-/* Simulated backend controls; the kernel backend ignores them and returns false. */
-bool os_sim_set_limit(size_t max_bytes);    /* heap + mapped bytes allowed; 0 = no limit */
-bool os_sim_fail_nth(unsigned long n);      /* the nth os_* call from now fails (1 = the next); 0 = never */
-
-/* The length of the live mapping that starts exactly at addr, or 0 (simulated backend only). */
-size_t os_sim_mapping_length(const void *addr);
-
-/* Calls visit(start, length, arg) for each live mapping in address order (simulated backend only);
- * stops early when visit returns nonzero. */
-void os_sim_each_mapping(int (*visit)(void *start, size_t length, void *arg), void *arg);
-
-/* True when p points into the simulated heap or mapping region (false under the kernel backend). */
-bool os_sim_owns(const void *p);
 
 #endif

@@ -31,8 +31,3 @@ struct os_stats os_stats(void)
 {
     return os_counters;
 }
-
-unsigned long os_stats_calls(const struct os_stats *s)
-{
-    return s->brk_calls + s->sbrk_calls + s->mmap_calls + s->munmap_calls;
-}

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "os_count.h"
+#include "os_sim.h"
 
 static void *heap_start_addr;      /* the break before our first move; NULL until the first call */
 
@@ -112,5 +113,23 @@ void os_sim_each_mapping(int (*visit)(void *start, size_t length, void *arg), vo
 bool os_sim_owns(const void *p)
 {
     (void)p;
+    return false;
+}
+
+bool os_sim_share(int *heap_fd, int *map_fd)
+{
+    (void)heap_fd;
+    (void)map_fd;
+    return false;
+}
+
+void *os_sim_writable_end(void) { return NULL; }
+
+size_t os_sim_map_file_bytes(void) { return 0; }
+
+bool os_sim_gave(const void *mem, size_t bytes)
+{
+    (void)mem;
+    (void)bytes;
     return false;
 }

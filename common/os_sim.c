@@ -14,16 +14,26 @@
  * records the length of each mapping at its first page, so os_munmap can insist on an exact
  * (address, length) pair: a wrong one is counted in bad_munmaps and refused with EINVAL.
  * The reservation is PROT_NONE and MAP_NORESERVE: it costs address space, not memory.
+ *
+ * Shared mode (os_sim_share) backs both regions with memory files mapped at OS_SIM_SHARED_ADDR, so
+ * that the grader's runner maps the very same bytes: the heap file grows and shrinks with the break's
+ * page (ftruncate), the mapping file grows past the end of the highest mapping made, and pages unmapped
+ * from the mapping region are punched out of its file.
  */
+#define _GNU_SOURCE               /* memfd_create, fallocate, MAP_FIXED_NOREPLACE: shared mode */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "os_count.h"
+#include "os_sim.h"
 
 #define SIM_HEAP_BYTES ((size_t)4 << 30)
 #define SIM_MAP_BYTES ((size_t)4 << 30)
+#define MAP_FILE_STEP ((size_t)64 << 20)
 
 static struct {
     char *heap_start;          /* page aligned; NULL before the first call */
@@ -38,12 +48,58 @@ static struct {
     size_t max_bytes;          /* heap + mapped bytes allowed; 0 = no limit */
     unsigned long fail_countdown; /* the call that many calls from now fails; 0 = none */
     bool broken;               /* the reservation itself failed: every call fails */
-} sim;
+    int heap_fd, map_fd;       /* shared mode: the regions' memory files; -1 otherwise */
+    size_t map_file_size;      /* shared mode: the mapping file ends at the highest mapping's end */
+} sim = { .heap_fd = -1, .map_fd = -1 };
 
 static void *reserve(size_t bytes)
 {
     void *p = mmap(NULL, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     return p == MAP_FAILED ? NULL : p;
+}
+
+static bool sim_ready(void);
+
+/* Shared mode: both regions as memory files at the fixed address; the heap file starts empty. */
+static void *reserve_shared(void)
+{
+    char *heap = (char *)OS_SIM_SHARED_ADDR, *maps = heap + SIM_HEAP_BYTES;
+    int flags = MAP_SHARED | MAP_FIXED_NOREPLACE | MAP_NORESERVE;
+    void *h = mmap(heap, SIM_HEAP_BYTES, PROT_NONE, flags, sim.heap_fd, 0);
+    void *m = mmap(maps, SIM_MAP_BYTES, PROT_NONE, flags, sim.map_fd, 0);
+    if (h != heap || m != maps)
+        return NULL;
+    return heap;
+}
+
+bool os_sim_share(int *heap_fd, int *map_fd)
+{
+    if (sim.heap_start != NULL || sim.heap_fd >= 0) {
+        errno = EBUSY;                    /* too late: the private reservation is made */
+        return false;
+    }
+    sim.heap_fd = memfd_create("heapkit-heap", MFD_CLOEXEC);
+    sim.map_fd = memfd_create("heapkit-mappings", MFD_CLOEXEC);
+    if (sim.heap_fd < 0 || sim.map_fd < 0 || !sim_ready())
+        return false;
+    *heap_fd = sim.heap_fd;
+    *map_fd = sim.map_fd;
+    return true;
+}
+
+/* Shared mode: the heap file ends where the read/write pages end, so nobody can touch more. */
+static bool resize_heap_file(char *writable_end)
+{
+    return sim.heap_fd < 0 || ftruncate(sim.heap_fd, (off_t)(writable_end - sim.heap_start)) == 0;
+}
+
+/* Gives pages of the mapping region back: dropped from the file in shared mode. */
+static void drop_map_pages(char *mem, size_t bytes)
+{
+    if (sim.map_fd >= 0)
+        fallocate(sim.map_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)(mem - sim.map_start), (off_t)bytes);
+    else
+        madvise(mem, bytes, MADV_DONTNEED);
 }
 
 /* Reserves both regions and the mapping tables once, at the first call. */
@@ -55,7 +111,7 @@ static bool sim_ready(void)
         return false;
     sim.page_bytes = (size_t)sysconf(_SC_PAGESIZE);
     sim.map_pages = SIM_MAP_BYTES / sim.page_bytes;
-    char *region = reserve(SIM_HEAP_BYTES + SIM_MAP_BYTES);
+    char *region = sim.heap_fd >= 0 ? reserve_shared() : reserve(SIM_HEAP_BYTES + SIM_MAP_BYTES);
     void *bitmap = mmap(NULL, sim.map_pages / 8, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     void *lengths = mmap(NULL, sim.map_pages * sizeof(uint32_t), PROT_READ | PROT_WRITE,
@@ -111,15 +167,18 @@ static bool move_break(char *new_brk)
     }
     char *new_writable_end = sim.heap_start + pages_for((size_t)(new_brk - sim.heap_start)) * sim.page_bytes;
     if (new_writable_end > sim.writable_end) {
-        if (mprotect(sim.writable_end, (size_t)(new_writable_end - sim.writable_end), PROT_READ | PROT_WRITE) != 0) {
+        if (!resize_heap_file(new_writable_end) ||
+            mprotect(sim.writable_end, (size_t)(new_writable_end - sim.writable_end), PROT_READ | PROT_WRITE) != 0) {
             refuse(ENOMEM);
             return false;
         }
     } else if (new_writable_end < sim.writable_end) {
         /* Shrinking: give the pages back and make them fault again, as a real brk would. */
         size_t drop_bytes = (size_t)(sim.writable_end - new_writable_end);
-        madvise(new_writable_end, drop_bytes, MADV_DONTNEED);
+        if (sim.heap_fd < 0)
+            madvise(new_writable_end, drop_bytes, MADV_DONTNEED);
         mprotect(new_writable_end, drop_bytes, PROT_NONE);
+        resize_heap_file(new_writable_end);
     }
     bool moved = new_brk != sim.brk;
     sim.writable_end = new_writable_end;
@@ -218,6 +277,21 @@ void *os_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offs
         return MAP_FAILED;
     }
     char *mem = sim.map_start + first * sim.page_bytes;
+    size_t end_offset = (first + count) * sim.page_bytes;
+    if (sim.map_fd >= 0 && end_offset > sim.map_file_size) {
+        /* Shared mode: the file grows to cover the mapping, in steps of MAP_FILE_STEP so that not every
+         * mapping costs a system call; past its end nobody can touch a byte, and what lies between
+         * mappings holds no memory unless someone wrote there (os_sim_map_file_bytes). */
+        size_t grown = end_offset + MAP_FILE_STEP - 1;
+        grown -= grown % MAP_FILE_STEP;
+        if (grown > SIM_MAP_BYTES)
+            grown = SIM_MAP_BYTES;
+        if (ftruncate(sim.map_fd, (off_t)grown) != 0) {
+            refuse(ENOMEM);
+            return MAP_FAILED;
+        }
+        sim.map_file_size = grown;
+    }
     if (mprotect(mem, count * sim.page_bytes, prot) != 0) {
         refuse(ENOMEM);
         return MAP_FAILED;
@@ -244,7 +318,7 @@ int os_munmap(void *addr, size_t length)
         os_counters.bad_munmaps++;
         return refuse(EINVAL);
     }
-    madvise(addr, count * sim.page_bytes, MADV_DONTNEED);
+    drop_map_pages(addr, count * sim.page_bytes);
     mprotect(addr, count * sim.page_bytes, PROT_NONE);
     mark_pages(first, count, false);
     sim.mapping_pages[first] = 0;
@@ -310,4 +384,35 @@ bool os_sim_owns(const void *p)
 {
     return sim_ready() && (const char *)p >= sim.heap_start &&
            (const char *)p < sim.heap_start + SIM_HEAP_BYTES + SIM_MAP_BYTES;
+}
+
+void *os_sim_writable_end(void)
+{
+    sim_ready();
+    return sim.writable_end;
+}
+
+size_t os_sim_map_file_bytes(void)
+{
+    struct stat st;
+    if (sim.map_fd < 0 || sim.map_file_size == 0 || fstat(sim.map_fd, &st) != 0)
+        return 0;
+    return (size_t)st.st_blocks * 512;
+}
+
+bool os_sim_gave(const void *mem, size_t bytes)
+{
+    if (!sim_ready())
+        return false;
+    const char *p = mem;
+    if (p >= sim.heap_start && p <= sim.brk)
+        return bytes <= (size_t)(sim.brk - p);
+    if (p < sim.map_start || p >= sim.map_start + SIM_MAP_BYTES || bytes > (size_t)(sim.map_start + SIM_MAP_BYTES - p))
+        return false;
+    size_t first = (size_t)(p - sim.map_start) / sim.page_bytes;
+    size_t last = (size_t)(p + (bytes > 0 ? bytes - 1 : 0) - sim.map_start) / sim.page_bytes;
+    for (size_t page = first; page <= last; page++)
+        if (!page_is_used(page))
+            return false;
+    return true;
 }

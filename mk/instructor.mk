@@ -41,9 +41,9 @@ coverage:
 
 # The batch grader as a program of its own, driven by a scripted stand-in grader in the suite.
 $(B)/tests/instructor/heapkit-batch: tests/instructor/batch_main.c harness/batch/batch.h \
-        $(B)/harness/libharness.a $(foreach s,$(STAGES),$(B)/$(s)/stage.o) $(B)/common/libcommon-sim.a
+        $(B)/harness/libharness.a $(B)/harness/link/remote_stage.o $(B)/common/libcommon-sim.a
 	@mkdir -p $(@D)
-	$(CC) $(ALLFLAGS) $(HARNESS_INC) -o $@ $< $(foreach s,$(STAGES),$(B)/$(s)/stage.o) \
-	      $(B)/harness/libharness.a $(B)/common/libcommon-sim.a -lm
+	$(CC) $(ALLFLAGS) $(HARNESS_INC) -o $@ $< $(B)/harness/link/remote_stage.o \
+	      $(B)/harness/libharness.a $(B)/common/libcommon-sim.a -lm $(SECCOMP_LIBS)
 
 TEST_PROGS += $(B)/tests/instructor/heapkit-batch

@@ -42,7 +42,7 @@
 
 #include "chunk.h"
 #include "heapmgr.h"
-#include "os.h"
+#include "os_sim.h"
 
 /* What the stage believes it holds; heapmgr_check compares these with the seam's own counts. */
 static struct {

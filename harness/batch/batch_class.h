@@ -7,11 +7,10 @@
  *   batch_class.c      what every part uses: text, time, failing, status names, group columns
  *   batch_files.c      folders and files: test, list, read whole, remove a tree
  *   batch_find.c       finding each student's submission in the class folder
- *   batch_run.c        running the per-student gradings: processes, limits, J at a time, progress
- *   batch_row.c        turning how a grading ended (its status, messages and JSON report) into a row
+ *   batch_run.c        grading each student in turn (grade_run.h), with progress
+ *   batch_row.c        turning a grading (its report, or why there is none) into a row
  *   batch_csv.c        the CSV
  *   batch_histogram.c  the histogram of totals
- *   batch_json.c       the JSON reader (batch_json.h)
  */
 #ifndef HEAPKIT_BATCH_CLASS_H
 #define HEAPKIT_BATCH_CLASS_H
@@ -38,11 +37,6 @@ struct student {
     double group_points[MAX_GROUPS];
     double total, max_total;
     int passed, failed;
-
-    pid_t pid;                       /* while grading */
-    double started;
-    char tmp_dir[WORK_PATH + 32];    /* its private folder: TMPDIR, report and stderr */
-    char out_path[WORK_PATH + 64], err_path[WORK_PATH + 64];
 };
 
 /* The class: the options, then the rows and the columns they fill. */
@@ -52,9 +46,8 @@ struct batch {
     const char *csv_path;
     unsigned jobs;
     double student_timeout;
-    const char *grader_timeout, *grader_memory;    /* passed through to each grading */
-    char self[PATH_MAX];
-    char work_dir[WORK_PATH];
+    double timeout_s;                /* per-test CPU limit of each grading (0: the grader's default) */
+    size_t memory_bytes;             /* per-test memory limit (0: the grader's default) */
 
     struct student *students;
     size_t count;
@@ -101,12 +94,13 @@ void batch_remove_tree(const char *dir);
 bool batch_find_submissions(struct batch *b);
 
 /* ---- batch_run.c ---- */
-/* Grades every student with a submission, b->jobs at a time, printing a progress line for each. */
+/* Grades every student with a submission in turn (b->jobs tests at a time), a progress line each. */
 void batch_grade_all(struct batch *b);
 
 /* ---- batch_row.c ---- */
-/* Fills s's row from how its grading ended: its wait status, or stopped past its limit. */
-void batch_row_from_grading(struct batch *b, struct student *s, int wait_status, bool timed_out);
+struct grade_result;
+/* Fills s's row from its grading. */
+void batch_row_from_result(struct batch *b, struct student *s, const struct grade_result *res);
 
 /* ---- batch_csv.c ---- */
 /* Settles the group columns: the known groups first (the usual ones when no report was read). */

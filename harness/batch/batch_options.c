@@ -17,9 +17,9 @@ static void usage(FILE *out)
             "two folders down) or a file per student (NAME.c). One CSV row per student: points per test\n"
             "group, total, tests passed and failed, and the failure reasons; then a histogram of totals.\n"
             "  --csv FILE             where the CSV goes (default: standard output)\n"
-            "  --jobs J               students graded at a time (default: the number of cores)\n"
+            "  --jobs J               tests run at a time (default: the number of cores)\n"
             "  --student-timeout S    wall-clock limit for grading one student (default 600)\n"
-            "  --timeout, --memory    passed on to each grading (per-test limits)\n");
+            "  --timeout, --memory    each grading's per-test limits, as for heapkit grade\n");
 }
 
 /* The value of option argv[*i] ("--opt VALUE" or "--opt=VALUE"); NULL when argv[*i] is not name,
@@ -75,9 +75,18 @@ bool batch_parse_options(struct batch *b, int argc, char **argv)
                 return false;
             }
         } else if ((v = option_value(argc, argv, &i, "--timeout", &missing)) != NULL) {
-            b->grader_timeout = v;
+            b->timeout_s = strtod(v, NULL);
+            if (!(b->timeout_s >= 0.1 && b->timeout_s <= 3600)) {
+                batch_complain("--timeout %s: expected seconds, 0.1 to 3600", v);
+                return false;
+            }
         } else if ((v = option_value(argc, argv, &i, "--memory", &missing)) != NULL) {
-            b->grader_memory = v;
+            double mib = strtod(v, NULL);
+            if (!(mib >= 16 && mib <= 65536)) {
+                batch_complain("--memory %s: expected MiB, 16 to 65536", v);
+                return false;
+            }
+            b->memory_bytes = (size_t)mib << 20;
         } else {
             /* no option took it: a known option at the end without its value, or an unknown one */
             if (missing)

@@ -1,44 +1,48 @@
-/* main.c: build/heapkit, the harness program: grade, trace, bench, demo, run. */
+/* main.c: build/heapkit, the front door: grade here; trace, bench, demo and run in the lab.
+ *
+ * This program decides grades, so it holds no stage code: the grader reaches each stage through a
+ * runner program (harness/grader). The commands that run allocators in their own process, to time
+ * them or draw them, live in build/heapkit-lab (lab_main.c), which this program execs for them.
+ */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
+#include "dispatch.h"
 
-struct command {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-};
+/* Runs the same command line in heapkit-lab, found beside this program. */
+static int in_lab(int argc, char **argv)
+{
+    (void)argc;
+    char self[PATH_MAX], lab[PATH_MAX + 16];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) {
+        fprintf(stderr, "heapkit: cannot find this program's folder: %s\n", strerror(errno));
+        return 2;
+    }
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    *slash = '\0';
+    snprintf(lab, sizeof lab, "%s/heapkit-lab", self);
+    argv[-1] = "heapkit-lab";                        /* argv[0] is the command: keep it as argv[1] */
+    execv(lab, argv - 1);
+    fprintf(stderr, "heapkit: cannot run %s: %s (run make)\n", lab, strerror(errno));
+    return 2;
+}
 
 static const struct command commands[] = {
     {"grade", cmd_grade, "grade a stage (or all six): isolated tests, points, reports"},
-    {"trace", cmd_trace, "replay CS:APP-format trace files on a stage and the C library"},
-    {"bench", cmd_bench, "the lecture's summary table, measured against the C library"},
-    {"demo", cmd_demo, "the lecture's slide sequences as heap pictures"},
-    {"run", cmd_run, "run a program on a stage through LD_PRELOAD"},
+    {"trace", in_lab, "replay CS:APP-format trace files on a stage and the C library"},
+    {"bench", in_lab, "the lecture's summary table, measured against the C library"},
+    {"demo", in_lab, "the lecture's slide sequences as heap pictures"},
+    {"run", in_lab, "run a program on a stage through LD_PRELOAD"},
 };
-
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: heapkit COMMAND [options]   (heapkit COMMAND --help for its options)\n\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
-}
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-        usage(stdout);
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "heapkit: unknown command '%s'\n", argv[1]);
-    usage(stderr);
-    return 2;
+    return command_dispatch(commands, sizeof commands / sizeof commands[0], argc, argv);
 }

@@ -1,8 +1,12 @@
-/* stages.h: the stages linked into this harness program.
+/* stages.h: the six stages, as the harness reaches them.
  *
- * build/heapkit links all six reference stages; a program built for a submission links one. Each
- * stage's contract is renamed stageN_heapmgr_* at build time (see the Makefile), so the harness
- * reaches every stage through this table and never through heapmgr_* directly.
+ * The table (stages.c) names each stage; a binding fills in its functions, one per program:
+ *   stages_local.c   build/heapkit-lab (trace, bench, demo): the stages linked in, their contract
+ *                    renamed stageN_heapmgr_* at build time (see the Makefile); a lab program built
+ *                    for a submission links that one stage.
+ *   stages_remote.c  build/heapkit (the grader): no stage code at all; every call goes to the
+ *                    stage's runner program (harness/grader/runner_link.h), its answer checked.
+ * The harness reaches a stage only through this table, never through heapmgr_* directly.
  */
 #ifndef HEAPKIT_STAGES_H
 #define HEAPKIT_STAGES_H
@@ -22,10 +26,17 @@ struct stage {
     void *(*realloc)(void *mem, size_t req_bytes);
     int (*check)(void);
     void *(*calloc)(size_t n, size_t elem_bytes);
+    const char *runner;                  /* the grader: the runner program holding this stage */
 };
+
+/* The binding: fills in s's functions (and runner); false when the stage is not available. */
+bool stage_bind(struct stage *s);
 
 /* The stage numbered n, or NULL when n is out of range or that stage is not linked in. */
 const struct stage *stage_get(int n);
+
+/* Stage n's folder ("stage4_dlist"), whether or not it is available here; NULL out of range. */
+const char *stage_folder(int n);
 
 /* Parses "4", "stage4" or "stage4_dlist" into 4; returns 0 when text names no stage. */
 int stage_parse(const char *text);

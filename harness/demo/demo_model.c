@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "demo_snapshot.h"
+#include "os_sim.h"
 
 enum { CHILD_SECONDS = 10 };    /* a demo run is a few ops: more than this is a hang */
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "heapwalk.h"
-#include "os.h"
+#include "os_sim.h"
 
 /* ---- whose block is it ------------------------------------------------------------------------- */
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "grade_api.h"
-#include "os.h"
+#include "os_sim.h"
 #include "replay_pattern.h"
 
 /* Under a size limit 1 MiB above what is in use: a request far beyond it gets NULL, then small

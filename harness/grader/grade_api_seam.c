@@ -5,7 +5,7 @@
 
 #include "chunk.h"
 #include "grade_api.h"
-#include "os.h"
+#include "os_sim.h"
 #include "replay_pattern.h"
 
 /* Bytes the grader took by moving the break itself, as a second allocator in the process would. */

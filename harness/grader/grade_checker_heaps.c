@@ -2,7 +2,7 @@
  * and the verdicts asked of the stage's heapmgr_check (grade_checker.h). */
 #include "grade_checker.h"
 
-#include "os.h"
+#include "os_sim.h"
 
 bool checker_expect_valid(struct grade_ctx *t, const char *when)
 {

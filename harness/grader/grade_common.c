@@ -8,7 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "os.h"
+#include "os_sim.h"
+#include "runner_link.h"
 #include "replay_pattern.h"
 
 /* ---- failing -------------------------------------------------------------------------------------- */
@@ -70,6 +71,51 @@ void *g_realloc(struct grade_ctx *t, void *mem, size_t req_bytes)
 {
     t->page->op++;
     return t->stage->realloc(mem, req_bytes);
+}
+
+/* Runs ops in the runner as batches; returns the runner's CPU seconds; results into results[]. */
+static double timed_batch(struct grade_ctx *t, struct protocol_batch_op *ops, size_t n, uint64_t *results)
+{
+    double before = runner_cpu_seconds();
+    runner_batch(ops, n, results);
+    double seconds = runner_cpu_seconds() - before;
+    t->page->op += n;
+    return seconds;
+}
+
+double g_free_batch(struct grade_ctx *t, char *const *mem, size_t n)
+{
+    struct protocol_batch_op *ops = calloc(n, sizeof *ops);
+    uint64_t *results = calloc(n, sizeof *results);
+    if (ops == NULL || results == NULL)
+        runner_fail_now("the grader itself ran out of memory");
+    for (size_t i = 0; i < n; i++)
+        ops[i] = (struct protocol_batch_op){ .op = OP_FREE, .a = (uintptr_t)mem[i] };
+    double seconds = timed_batch(t, ops, n, results);
+    free(ops);
+    free(results);
+    return seconds;
+}
+
+double g_malloc_batch(struct grade_ctx *t, size_t req_bytes, char **mem, size_t n)
+{
+    struct protocol_batch_op *ops = calloc(n, sizeof *ops);
+    uint64_t *results = calloc(n, sizeof *results);
+    if (ops == NULL || results == NULL)
+        runner_fail_now("the grader itself ran out of memory");
+    for (size_t i = 0; i < n; i++)
+        ops[i] = (struct protocol_batch_op){ .op = OP_MALLOC, .a = req_bytes };
+    double seconds = timed_batch(t, ops, n, results);
+    for (size_t i = 0; i < n; i++) {
+        mem[i] = (char *)(uintptr_t)results[i];
+        /* The same check as every single call's answer (remote_stage.c). */
+        if (mem[i] != NULL && !os_sim_gave(mem[i], req_bytes))
+            runner_fail_now("malloc(%zu) returned %p, which is not memory the seam gave: a block must come from "
+                            "os_sbrk, os_brk or os_mmap", req_bytes, (void *)mem[i]);
+    }
+    free(ops);
+    free(results);
+    return seconds;
 }
 
 void *g_calloc(struct grade_ctx *t, size_t n, size_t elem_bytes)

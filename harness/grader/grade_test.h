@@ -69,6 +69,12 @@ void *g_realloc(struct grade_ctx *t, void *mem, size_t req_bytes);
 void *g_calloc(struct grade_ctx *t, size_t n, size_t elem_bytes);
 int g_check(struct grade_ctx *t);
 
+/* Measurements: operations run back to back inside the runner, timed by the runner's CPU time as the
+ * kernel counts it (so neither the grader's own work nor the pipes count, and the runner cannot lie).
+ * Each returns the seconds taken, and counts n operations. */
+double g_free_batch(struct grade_ctx *t, char *const *mem, size_t n);
+double g_malloc_batch(struct grade_ctx *t, size_t req_bytes, char **mem, size_t n);  /* mem[i] may be NULL */
+
 /* ---- deterministic randomness -------------------------------------------------------------------- */
 
 uint64_t grade_random(uint64_t *state);                 /* splitmix64 */

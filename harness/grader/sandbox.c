@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -109,6 +110,18 @@ void sandbox_finish_now(struct sandbox_page *page, bool passed)
     _exit(0);
 }
 
+void sandbox_finish_outcome(struct sandbox_page *page, enum sandbox_outcome outcome)
+{
+    page->has_outcome = true;
+    page->outcome = (int)outcome;
+    sandbox_finish_now(page, outcome == SANDBOX_PASS);
+}
+
+size_t sandbox_current_op(const struct sandbox_page *page)
+{
+    return followed_counter != NULL ? *followed_counter + followed_base : page->op;
+}
+
 static void run_child(struct sandbox_job *job, struct sandbox_page *page, int out_fd)
 {
     setpgid(0, 0);
@@ -188,9 +201,16 @@ static void start_failed(struct sandbox_job *job, const char *what)
     job->output = calloc(1, 1);
 }
 
-static bool slot_start(struct slot *s, struct sandbox_job *job)
+static bool slot_start(struct slot *s, struct sandbox_job *job, unsigned index)
 {
     memset(s, 0, sizeof *s);
+    if (job->limits.start_by > 0 && now_seconds() > job->limits.start_by) {
+        /* The grading as a whole is out of time (a batch's limit for one student). */
+        job->outcome = SANDBOX_TIMEOUT;
+        snprintf(job->message, sizeof job->message, "not run: the grading's time limit was reached first");
+        job->output = calloc(1, 1);
+        return false;
+    }
     s->job = job;
     job->output = malloc(job->limits.output_cap + 1);
     job->output_bytes = 0;
@@ -202,6 +222,7 @@ static bool slot_start(struct slot *s, struct sandbox_job *job)
         start_failed(job, "mmap");
         return false;
     }
+    s->page->slot = index;
     int fds[2];
     if (pipe(fds) != 0) {
         munmap(s->page, sizeof *s->page);
@@ -280,7 +301,10 @@ static void slot_finish(struct slot *s, int status, const struct rusage *usage)
         snprintf(at, sizeof at, " at operation %zu", job->op);
 
     if (__atomic_load_n(&page->seal, __ATOMIC_ACQUIRE) == SANDBOX_SEAL) {
-        if (page->verdict == 1) {
+        if (page->has_outcome && page->outcome != SANDBOX_PASS) {
+            job->outcome = (enum sandbox_outcome)page->outcome;
+            snprintf(job->message, sizeof job->message, "%s", page->message);
+        } else if (page->verdict == 1) {
             job->outcome = SANDBOX_PASS;
             job->message[0] = '\0';
         } else if (page->memory_limit_hit) {
@@ -344,8 +368,36 @@ static double slot_next_event(const struct slot *s)
     return s->term_sent ? (s->kill_sent ? 0 : s->kill_at) : s->deadline;
 }
 
+/* Kills and reaps every child this process still has: runners whose test's child died before it
+ * could end them were handed to us (PR_SET_CHILD_SUBREAPER), and none may outlive the grading. */
+static void reap_orphans(void)
+{
+    char path[64], list[4096];
+    snprintf(path, sizeof path, "/proc/self/task/%ld/children", (long)syscall(SYS_gettid));
+    for (int round = 0; round < 50; round++) {
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t got = fd >= 0 ? read(fd, list, sizeof list - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        if (got <= 0)
+            return;                          /* no children left (or no way to list them) */
+        list[got] = '\0';
+        for (char *at = list, *end; *at != '\0'; at = end) {
+            long pid = strtol(at, &end, 10);
+            if (end == at)
+                break;
+            if (pid > 0)
+                kill((pid_t)pid, SIGKILL);
+        }
+        usleep(2000);
+    }
+}
+
 void sandbox_run_all(struct sandbox_job *jobs, size_t job_count, unsigned parallel)
 {
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     if (parallel == 0)
         parallel = 1;
     struct slot *slots = calloc(parallel, sizeof *slots);
@@ -360,7 +412,7 @@ void sandbox_run_all(struct sandbox_job *jobs, size_t job_count, unsigned parall
         for (unsigned i = 0; i < parallel && next < job_count; i++) {
             if (slots[i].job != NULL)
                 continue;
-            if (slot_start(&slots[i], &jobs[next]))
+            if (slot_start(&slots[i], &jobs[next], i))
                 active++;
             else
                 slots[i].job = NULL;
@@ -410,6 +462,7 @@ void sandbox_run_all(struct sandbox_job *jobs, size_t job_count, unsigned parall
             }
         }
     }
+    reap_orphans();
     free(slots);
     free(fds);
 }

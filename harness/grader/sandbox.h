@@ -29,6 +29,9 @@ struct sandbox_page {
     int verdict;                     /* 1 pass, 0 fail */
     bool memory_limit_hit;           /* the body saw its memory limit refuse a request */
     volatile size_t op;              /* the operation the body is at (1 = the first); 0 = none yet */
+    unsigned slot;                   /* which of the parallel slots runs this job (set by the parent) */
+    bool has_outcome;                /* the body ended the test with `outcome` (its runner crashed, ...) */
+    int outcome;                     /* enum sandbox_outcome, when has_outcome */
     char phase[64];                  /* what the body is doing, in a few words */
     char message[1536];              /* why the body failed */
 };
@@ -39,6 +42,7 @@ struct sandbox_limits {
     size_t memory_bytes;             /* what the code under test may use, beyond the harness itself */
     size_t reserve_bytes;            /* address space reserved but not used (the simulated seam's) */
     size_t output_cap;               /* bytes of output kept */
+    double start_by;                 /* monotonic seconds: a job not started by then is not run (0: any time) */
 };
 
 /* The test body, run in the child. Returns the verdict; writes its reasons into page->message. */
@@ -71,6 +75,13 @@ void sandbox_follow_counter(volatile size_t *counter, size_t base);
 /* In the child: seal the verdict now and end the process (for a body that must stop at once, e.g.
  * from inside a callback of code that would otherwise go on with a broken heap). */
 void sandbox_finish_now(struct sandbox_page *page, bool passed) __attribute__((noreturn));
+
+/* In the child: the same, with an outcome other than pass or fail (a runner that crashed or hung):
+ * page->message says what happened. */
+void sandbox_finish_outcome(struct sandbox_page *page, enum sandbox_outcome outcome) __attribute__((noreturn));
+
+/* In the child: the operation the body is at (page->op, or the followed counter). */
+size_t sandbox_current_op(const struct sandbox_page *page);
 
 /* The signal's name and meaning: "SIGSEGV (segmentation fault)". */
 const char *sandbox_signal_text(int sig, char *buf, size_t cap);

@@ -47,6 +47,7 @@ struct report {
     int score, max_score;
     size_t passed, failed;
     double seconds;
+    const char *protections;         /* what confined the submission, in words ("" or NULL: nothing said) */
 };
 
 enum report_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TAP, FORMAT_GRADESCOPE, FORMAT_AUTOLAB };
@@ -59,5 +60,17 @@ void report_json(FILE *out, const struct report *r);
 void report_tap(FILE *out, const struct report *r);
 void report_gradescope(FILE *out, const struct report *r);
 void report_autolab(FILE *out, const struct report *r);
+
+/* Where a report goes: stdout, or a file written under a temporary name in the same folder and
+ * renamed over the path only once it is complete, so nobody ever reads half a report. */
+struct report_file {
+    FILE *stream;
+    const char *path;                /* NULL: stdout */
+    char temp[4096];
+};
+
+bool report_file_open(struct report_file *f, const char *path);   /* false: said why on stderr */
+bool report_file_commit(struct report_file *f);                   /* flush, close, rename */
+void report_file_discard(struct report_file *f);                  /* nothing written at the path */
 
 #endif

@@ -44,6 +44,9 @@ void report_json(FILE *out, const struct report *r)
     fprintf(out, "{\n  \"heapkit_grade\": 1,\n  \"complete\": true,\n");
     fprintf(out, "  \"score\": %d, \"max_score\": %d, \"passed\": %zu, \"failed\": %zu, \"seconds\": %.2f,\n",
             r->score, r->max_score, r->passed, r->failed, r->seconds);
+    fputs("  \"protections\": ", out);
+    json_write_string(out, r->protections != NULL ? r->protections : "");
+    fputs(",\n", out);
     fputs("  \"stages\": [\n", out);
     for (size_t i = 0; i < r->stage_count; i++) {
         const struct report_stage *s = &r->stages[i];
@@ -83,9 +86,9 @@ void report_gradescope(FILE *out, const struct report *r)
 {
     fprintf(out, "{\n  \"score\": %d,\n  \"execution_time\": %d,\n  \"visibility\": \"visible\",\n"
             "  \"stdout_visibility\": \"visible\",\n  \"output\": ", r->score, (int)(r->seconds + 0.999));
-    char summary[160];
-    snprintf(summary, sizeof summary, "heapkit grade: %zu of %zu tests passed, %d of %d points", r->passed,
-             r->passed + r->failed, r->score, r->max_score);
+    char summary[600];
+    snprintf(summary, sizeof summary, "heapkit grade: %zu of %zu tests passed, %d of %d points\nprotections: %s",
+             r->passed, r->passed + r->failed, r->score, r->max_score, r->protections != NULL ? r->protections : "");
     json_write_string(out, summary);
     fputs(",\n  \"tests\": [\n", out);
     for (size_t i = 0; i < r->test_count; i++) {

@@ -113,6 +113,8 @@ void report_text(FILE *out, const struct report *r, bool colour)
         print_one_stage(out, r, &r->stages[0], &c);
     else
         print_table(out, r, &c);
+    if (r->protections != NULL && r->protections[0] != '\0')
+        fprintf(out, "protections: %s\n", r->protections);
     fprintf(out, "%s%s: %zu of %zu tests passed, %d of %d points, in %.1f s%s\n", c.bold,
             r->failed == 0 ? "all tests passed" : "some tests failed", r->passed, r->passed + r->failed, r->score,
             r->max_score, r->seconds, c.reset);

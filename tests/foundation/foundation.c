@@ -20,7 +20,7 @@
 #include "blocks.h"
 #include "heapmgr.h"
 #include "heapwalk.h"
-#include "os.h"
+#include "os_sim.h"
 
 enum { STRESS_OPS = 20000, MAX_REQ_BYTES = 20000 };
 

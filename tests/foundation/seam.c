@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "os.h"
+#include "os_sim.h"
 
 static int failures;
 

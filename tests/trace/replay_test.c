@@ -74,7 +74,7 @@ static int broken_check(void) { return 0; }
 static void *broken_calloc(size_t n, size_t each) { return broken_malloc(n * each); }
 
 static const struct stage broken = {9, "broken", "a broken bump allocator", false, broken_malloc, broken_free,
-                                    broken_realloc, broken_check, broken_calloc};
+                                    broken_realloc, broken_check, broken_calloc, NULL};
 
 static int failures;
 

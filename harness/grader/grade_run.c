@@ -1,0 +1,323 @@
+/* grade_run.c: one grading (grade_run.h): the runners, the plan, the tests, the report.
+ *
+ * 1. Find each stage's runner, the program that holds its allocator (harness/runner): the reference's
+ *    build/<stage>/runner, or, for a submitted file, a runner built from it in confinement.
+ * 2. Plan the tests: for each stage graded, every test of grade_test.h that applies to it, plus one
+ *    workload test per COS 217 workload and per trace file of tests/traces/.
+ * 3. Run every test in its own child process (sandbox.h), as many at a time as asked; the child starts
+ *    a fresh runner for the test (runner_link.h) and decides the verdict itself.
+ * 4. Once every runner is gone, turn the outcomes into a report (report.h).
+ */
+#include "grade_run.h"
+
+#include <fnmatch.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "grade_source.h"
+#include "grade_test.h"
+#include "os_sim.h"
+#include "remote_stage.h"
+#include "runner_copy.h"
+#include "runner_link.h"
+#include "stages.h"
+#include "tracefile.h"
+#include "workloads.h"
+
+enum { OUTPUT_CAP = 4096, WALL_FACTOR = 3 };
+static const size_t SEAM_RESERVE_BYTES = ((size_t)8 << 30) + ((size_t)8 << 20);
+
+/* One test of one stage, as planned. */
+struct item {
+    int stage;
+    const struct grade_test *test;
+    char name[96];
+    char group[16];
+    char param[4096];            /* workload name or trace path; "" for the others */
+    size_t memory_bytes;
+    double timeout_s;
+    bool quick;
+};
+
+struct grade_plan {
+    struct item *items;
+    size_t count, cap;
+};
+
+/* ---- 2. the plan ---------------------------------------------------------------------------------- */
+
+static bool selected(const char *name, const char *only)
+{
+    if (only == NULL)
+        return true;
+    char patterns[1024];
+    snprintf(patterns, sizeof patterns, "%s", only);
+    for (char *save = NULL, *p = strtok_r(patterns, ",", &save); p != NULL; p = strtok_r(NULL, ",", &save))
+        if (fnmatch(p, name, 0) == 0)
+            return true;
+    return false;
+}
+
+static void plan_add(struct grade_plan *p, const struct grade_options *o, int stage, const struct grade_test *test,
+                     const char *name, const char *param)
+{
+    if ((test->stages & (1u << stage)) == 0 || !selected(name, o->only))
+        return;
+    if (p->count == p->cap) {
+        p->cap = p->cap == 0 ? 128 : 2 * p->cap;
+        p->items = realloc(p->items, p->cap * sizeof *p->items);
+        if (p->items == NULL) {
+            fprintf(stderr, "heapkit grade: out of memory\n");
+            exit(2);                  /* the grader itself: nothing sensible is left to do */
+        }
+    }
+    struct item *it = &p->items[p->count++];
+    memset(it, 0, sizeof *it);
+    it->stage = stage;
+    it->test = test;
+    snprintf(it->name, sizeof it->name, "%s", name);
+    snprintf(it->group, sizeof it->group, "%.*s", (int)strcspn(name, "."), name);
+    snprintf(it->param, sizeof it->param, "%s", param != NULL ? param : "");
+    it->memory_bytes = o->memory_bytes;
+    it->timeout_s = o->timeout_s;
+    it->quick = o->quick;
+}
+
+/* Stages 1 and 2 never reuse memory: a trace fits them only when all it ever allocates does. */
+static bool trace_fits(int stage, const char *path, size_t memory_bytes)
+{
+    if (stage != 1 && stage != 2)
+        return true;
+    struct trace t;
+    char err[256];
+    if (trace_load(path, &t, err, sizeof err) != 0)
+        return true;                  /* let the test itself report the broken trace */
+    size_t total = 0;
+    for (size_t i = 0; i < t.op_count; i++)
+        if (t.ops[i].kind != TRACE_FREE)
+            total += (t.ops[i].bytes + 31) & ~(size_t)15;
+    trace_free(&t);
+    return total <= memory_bytes / 2;
+}
+
+static void plan_stage(struct grade_plan *p, const struct grade_options *o, int stage, const char *root)
+{
+    for (size_t i = 0; i < grade_api_test_count; i++)
+        plan_add(p, o, stage, &grade_api_tests[i], grade_api_tests[i].name, NULL);
+    for (size_t i = 0; i < grade_lecture_test_count; i++)
+        plan_add(p, o, stage, &grade_lecture_tests[i], grade_lecture_tests[i].name, NULL);
+    char name[96];
+    for (size_t i = 0; i < WORKLOAD_COUNT; i++) {
+        snprintf(name, sizeof name, "workload.%s", workload_names[i]);
+        plan_add(p, o, stage, &grade_workload_test, name, workload_names[i]);
+    }
+    if (root != NULL) {
+        char pattern[SUBMISSION_PATH_MAX + 32];
+        snprintf(pattern, sizeof pattern, "%s/tests/traces/*.rep", root);
+        glob_t g;
+        if (glob(pattern, 0, NULL, &g) == 0) {
+            for (size_t i = 0; i < g.gl_pathc; i++) {
+                const char *base = strrchr(g.gl_pathv[i], '/') + 1;
+                snprintf(name, sizeof name, "workload.%.*s", (int)(strlen(base) - 4), base);
+                if (trace_fits(stage, g.gl_pathv[i], o->memory_bytes))
+                    plan_add(p, o, stage, &grade_workload_test, name, g.gl_pathv[i]);
+            }
+            globfree(&g);
+        }
+    }
+    for (size_t i = 0; i < grade_checker_test_count; i++)
+        plan_add(p, o, stage, &grade_checker_tests[i], grade_checker_tests[i].name, NULL);
+}
+
+/* ---- 3. running ----------------------------------------------------------------------------------- */
+
+/* The body of every test's child process. */
+static bool run_item(struct sandbox_page *page, void *arg)
+{
+    const struct item *it = arg;
+    struct grade_ctx ctx = { .stage = stage_get(it->stage), .page = page, .memory_limit = it->memory_bytes,
+                             .param = it->param, .quick = it->quick };
+    struct runner_spec spec = { .path = ctx.stage->runner, .slot = page->slot, .cpu_seconds = it->timeout_s,
+                                .wall_seconds = WALL_FACTOR * it->timeout_s * 0.95, .memory_bytes = it->memory_bytes };
+    runner_start(&spec, page);
+    os_sim_set_limit(it->memory_bytes);
+    bool passed = it->test->run(&ctx);
+    runner_finish();
+    return passed;
+}
+
+/* ---- 4. the report -------------------------------------------------------------------------------- */
+
+static bool build_report(struct report *r, const struct grade_plan *p, const struct sandbox_job *jobs,
+                         const int *stages, size_t stage_count, const char *source)
+{
+    r->stages = calloc(stage_count, sizeof *r->stages);
+    r->tests = calloc(p->count + 1, sizeof *r->tests);
+    if (r->stages == NULL || r->tests == NULL)
+        return false;
+    r->stage_count = stage_count;
+    r->test_count = p->count;
+    for (size_t s = 0; s < stage_count; s++) {
+        const struct stage *st = stage_get(stages[s]);
+        struct report_stage *rs = &r->stages[s];
+        static char sources[STAGE_LAST + 1][SUBMISSION_PATH_MAX];
+        snprintf(sources[stages[s]], SUBMISSION_PATH_MAX, "%s/heapmgr.c", st->folder);
+        *rs = (struct report_stage){ .stage = stages[s], .folder = st->folder, .lecture_name = st->lecture_name,
+                                     .source = source != NULL ? source : sources[stages[s]] };
+        rs->first_test = SIZE_MAX;
+        for (size_t i = 0; i < p->count; i++) {
+            if (p->items[i].stage != stages[s])
+                continue;
+            const struct sandbox_job *job = &jobs[i];
+            struct report_test *t = &r->tests[i];
+            bool passed = job->outcome == SANDBOX_PASS;
+            *t = (struct report_test){ .stage = stages[s], .name = p->items[i].name, .group = p->items[i].group,
+                                       .score = passed ? p->items[i].test->points : 0,
+                                       .max_score = p->items[i].test->points, .outcome = job->outcome,
+                                       .message = job->message, .op = job->op, .seconds = job->seconds,
+                                       .cpu_seconds = job->cpu_seconds,
+                                       .output = job->output, .output_truncated = job->output_truncated };
+            if (rs->first_test == SIZE_MAX)
+                rs->first_test = i;
+            rs->test_count++;
+            rs->score += t->score;
+            rs->max_score += t->max_score;
+            if (passed)
+                rs->passed++;
+            else
+                rs->failed++;
+        }
+        if (rs->first_test == SIZE_MAX)
+            rs->first_test = 0;
+        r->score += rs->score;
+        r->max_score += rs->max_score;
+        r->passed += rs->passed;
+        r->failed += rs->failed;
+    }
+    return true;
+}
+
+
+/* ---- the whole grading ------------------------------------------------------------------------------ */
+
+struct grade_options grade_default_options(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return (struct grade_options){ .jobs = cores > 0 ? (unsigned)cores : 1, .timeout_s = GRADE_DEFAULT_TIMEOUT_S,
+                                   .memory_bytes = (size_t)GRADE_DEFAULT_MEMORY_MIB << 20 };
+}
+
+static int refuse(struct grade_result *res, const char *fmt, const char *arg)
+{
+    snprintf(res->why, sizeof res->why, fmt, arg);
+    res->status = 2;
+    return 2;
+}
+
+/* Steps 1 and 2: the runners and the plan; 0, or 2 with res->why. */
+static int prepare(const struct grade_options *o, struct grade_result *res, int *stages, size_t *stage_count)
+{
+    static char root[SUBMISSION_PATH_MAX], build[SUBMISSION_PATH_MAX];
+    static char runners[STAGE_LAST + 1][SUBMISSION_PATH_MAX + 32];
+    char why[SUBMISSION_PATH_MAX * 2 + 200], built[SUBMISSION_PATH_MAX + 32];
+    if (!kit_locate(root, build, why, sizeof why))
+        return refuse(res, "%.1000s", why);
+    runner_copies_remove();                  /* a batch: the previous student's runner */
+    for (int n = STAGE_FIRST; n <= STAGE_LAST; n++) {
+        remote_stage_set_runner(n, NULL);
+        if (o->stage != 0 && o->stage != n)
+            continue;
+        if (n == o->stage && o->src != NULL) {
+            if (grade_build_runner(root, build, o->src, o->stage, &res->sub, o->show_warnings, res->why,
+                                   sizeof res->why, &res->compile_error) != 0) {
+                res->messages = res->sub.messages;
+                res->status = 2;
+                return 2;
+            }
+            res->messages = res->sub.messages;
+            snprintf(built, sizeof built, "%s", res->sub.binary);
+        } else {
+            snprintf(built, sizeof built, "%s/%s/runner", build, stage_folder(n));
+        }
+        if (!runner_copy(built, runners[n], sizeof runners[n], why, sizeof why))
+            return refuse(res, "%.1000s", why);
+        remote_stage_set_runner(n, runners[n]);
+    }
+    *stage_count = 0;
+    for (int n = STAGE_FIRST; n <= STAGE_LAST; n++)
+        if ((o->stage == 0 || o->stage == n) && stage_get(n) != NULL)
+            stages[(*stage_count)++] = n;
+    res->plan = calloc(1, sizeof *res->plan);
+    if (res->plan == NULL)
+        return refuse(res, "%s", "out of memory");
+    for (size_t s = 0; s < *stage_count; s++)
+        plan_stage(res->plan, o, stages[s], root);
+    if (res->plan->count == 0)
+        return refuse(res, "no test matches --only %s", o->only != NULL ? o->only : "");
+    return 0;
+}
+
+int grade_list(const struct grade_options *o)
+{
+    struct grade_result res = { 0 };
+    int stages[STAGE_LAST];
+    size_t stage_count;
+    struct grade_options listing = *o;
+    listing.src = NULL;                      /* the tests of a stage do not depend on its file */
+    if (prepare(&listing, &res, stages, &stage_count) != 0) {
+        fprintf(stderr, "heapkit grade: %s\n", res.why);
+        grade_result_release(&res);
+        return 2;
+    }
+    for (size_t i = 0; i < res.plan->count; i++)
+        printf("%d %s %d\n", res.plan->items[i].stage, res.plan->items[i].name, res.plan->items[i].test->points);
+    grade_result_release(&res);
+    return 0;
+}
+
+int grade_run(const struct grade_options *o, struct grade_result *res)
+{
+    memset(res, 0, sizeof *res);
+    int stages[STAGE_LAST];
+    size_t stage_count;
+    if (prepare(o, res, stages, &stage_count) != 0)
+        return res->status;
+
+    size_t count = res->plan->count;
+    res->jobs = calloc(count, sizeof *res->jobs);
+    if (res->jobs == NULL)
+        return refuse(res, "%s", "out of memory");
+    double start = grade_now();
+    for (size_t i = 0; i < count; i++)
+        res->jobs[i] = (struct sandbox_job){
+            .body = run_item, .arg = &res->plan->items[i],
+            .limits = { .cpu_seconds = o->timeout_s, .wall_seconds = WALL_FACTOR * o->timeout_s,
+                        .memory_bytes = o->memory_bytes, .reserve_bytes = SEAM_RESERVE_BYTES,
+                        .output_cap = OUTPUT_CAP, .start_by = o->give_up_after > 0 ? start + o->give_up_after : 0 } };
+    sandbox_run_all(res->jobs, count, o->jobs);
+
+    if (!build_report(&res->report, res->plan, res->jobs, stages, stage_count, o->src))
+        return refuse(res, "%s", "out of memory");
+    res->report.seconds = grade_now() - start;
+    res->report.protections = runner_protections();
+    res->status = res->report.failed == 0 ? 0 : 1;
+    return res->status;
+}
+
+void grade_result_release(struct grade_result *res)
+{
+    if (res->jobs != NULL && res->plan != NULL)
+        for (size_t i = 0; i < res->plan->count; i++)
+            sandbox_job_release(&res->jobs[i]);
+    free(res->jobs);
+    if (res->plan != NULL)
+        free(res->plan->items);
+    free(res->plan);
+    free(res->report.stages);
+    free(res->report.tests);
+    submission_release(&res->sub);
+    memset(res, 0, sizeof *res);
+}

@@ -1,0 +1,54 @@
+/* grade_run.h: one grading, as a function: used by `heapkit grade` and by batch grading, which
+ * grades every student of a class in this same trusted process (the students' code only ever runs
+ * in their runners). */
+#ifndef HEAPKIT_GRADE_RUN_H
+#define HEAPKIT_GRADE_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "report.h"
+#include "submission.h"
+
+enum { GRADE_DEFAULT_MEMORY_MIB = 256 };
+#define GRADE_DEFAULT_TIMEOUT_S 2.0    /* CPU seconds per test; the wall-clock limit is 3 times it */
+
+struct grade_options {
+    int stage;                   /* 0 = all six */
+    const char *src;             /* a submitted file graded as `stage`, or NULL: the references */
+    const char *only;            /* comma-separated globs of test names, or NULL: all */
+    unsigned jobs;               /* tests at a time */
+    double timeout_s;
+    size_t memory_bytes;
+    bool quick;
+    bool show_warnings;          /* print a built submission's compiler warnings on stderr */
+    double give_up_after;        /* seconds: tests not started by then are not run (0: no limit) */
+};
+
+/* The options of `heapkit grade` without arguments. */
+struct grade_options grade_default_options(void);
+
+struct grade_plan;
+struct sandbox_job;
+
+struct grade_result {
+    int status;                  /* 0 every test passed, 1 some failed, 2 nothing graded: why says why */
+    char why[1024];              /* status 2: what went wrong ("does not compile: ..."), one line */
+    char *messages;              /* the compiler's messages for a submission (warnings, or the errors) */
+    bool compile_error;          /* status 2 because the submission does not build */
+    struct report report;        /* status 0 or 1 */
+    /* owned by the grading, freed by grade_result_release */
+    struct grade_plan *plan;
+    struct sandbox_job *jobs;
+    struct submission sub;
+};
+
+/* Grades as the options say. Never exits; out of memory and the like give status 2. */
+int grade_run(const struct grade_options *o, struct grade_result *res);
+
+/* Prints "stage name points" for each planned test (--list); the exit status. */
+int grade_list(const struct grade_options *o);
+
+void grade_result_release(struct grade_result *res);
+
+#endif
