@@ -1,8 +1,8 @@
 /* TRICK: at its third allocator call in a process the submission ends that process with _exit(0),
  *        in the middle of a test, before the test can see a failure: an exit status that says
- *        "fine". The allocator overlaps blocks (18 of 124).
+ *        "fine". The allocator's realloc does not copy the old contents.
  * STAGE: 1
- * BASE: zoo:stage1_overlap
+ * BASE: zoo:stage1_realloc_no_copy
  * WRAP: malloc free realloc check
  * EXPECT: below-baseline
  * STOPPED BY: a verdict comes only from the trusted side; a runner gone before its last answer
