@@ -1,8 +1,8 @@
 /* TRICK: on its first allocator call in a process the submission opens a UDP socket and sends a
  *        datagram to 127.0.0.1 (the suite listens on the port it puts in for @UDP_PORT@): the
  *        way out for the hidden tests or the heap's contents.
- * STAGE: 1
- * BASE: stage1_minimal
+ * STAGE: 2
+ * BASE: stage2_pad
  * WRAP: malloc free realloc check
  * ALONE: the suite tells its datagrams from others' only by time
  * EXPECT: zero

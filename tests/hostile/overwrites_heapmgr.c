@@ -1,8 +1,8 @@
 /* TRICK: a constructor appends a line to other heapmgr.c files it can reach: a classmate's
  *        (@CLASS@/classmate/heapmgr.c) and the kit's stage 4 reference (@KIT@/stage4_dlist/heapmgr.c).
  *        (A real attack would put a bug in; a comment line is enough to be seen, and to undo.)
- * STAGE: 1
- * BASE: stage1_minimal
+ * STAGE: 2
+ * BASE: stage2_pad
  * ALONE: it writes into the kit's stage folder
  * EXPECT: zero
  * STOPPED BY: the filter kills the runner at open: every test fails, and nothing is written.
