@@ -15,8 +15,9 @@ ALLFLAGS = $(WARN) -D_DEFAULT_SOURCE $(CFLAGS) -Icommon
 STAGES := stage1_minimal stage2_pad stage3_list stage4_dlist stage5_bins stage6_mmap
 B      ?= build
 
-# What a stage exports to the harness, renamed stageN_heapmgr_* so six stages fit in one program.
-STAGE_API := heapmgr_malloc heapmgr_free heapmgr_realloc heapmgr_check heapmgr_calloc
+# What a stage exports to the harness, renamed stageN_heapmgr_* so six stages fit in one program: the
+# "export" lines of common/contract.list (which also names the public headers a submission may use).
+STAGE_API := $(shell sed -n 's/^export[[:space:]]\{1,\}//p' common/contract.list)
 
 COMMON_HDRS := $(wildcard common/*.h)
 SIM_OBJS    := $(B)/common/os_sim.o $(B)/common/os_count.o $(B)/common/heapwalk.o
@@ -65,13 +66,11 @@ $(B)/%/libheapmgr.a: $(B)/%/heapmgr.o $(B)/%/alloc_extra.o $(SIM_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-# One relocatable object per stage with only the contract global, renamed with the stage's prefix.
+# One relocatable object per stage with only the contract global, renamed with the stage's prefix
+# (tools/stage-object: the one recipe, also used for submissions and by tools/coverage).
 stage_prefix = $(firstword $(subst _, ,$(notdir $(1))))
-$(B)/%/stage.o: $(B)/%/heapmgr.o $(B)/%/alloc_extra.o
-	ld -r -o $@.whole $^
-	objcopy $(foreach f,$(STAGE_API),--redefine-sym $(f)=$(call stage_prefix,$*)_$(f) \
-	        --keep-global-symbol $(call stage_prefix,$*)_$(f)) $@.whole $@
-	@rm -f $@.whole
+$(B)/%/stage.o: $(B)/%/heapmgr.o $(B)/%/alloc_extra.o tools/stage-object common/contract.list
+	tools/stage-object $(call stage_prefix,$*) $@ $(B)/$*/heapmgr.o $(B)/$*/alloc_extra.o
 
 # ---- the harness ------------------------------------------------------------------------------------
 $(B)/harness/%.o: harness/%.c $(HARNESS_HDRS) $(COMMON_HDRS)

@@ -25,9 +25,9 @@ traces:
 
 # The checked replay's own test: tiny broken allocators it must catch (run by tests/suites/40-trace).
 REPLAY_TEST_OBJS := $(patsubst %,$(B)/harness/trace/%.o,tracefile replay replay_checked replay_live replay_pattern replay_timed \
-                    trace_child workloads)
-$(B)/tests/replay_test: tests/trace/replay_test.c $(REPLAY_TEST_OBJS) $(B)/common/libcommon-sim.a
+                    trace_child workloads) $(B)/harness/sandbox/sandbox.o
+$(B)/tests/replay_test: tests/trace/replay_test.c tests/lib/suite.c tests/lib/suite.h $(REPLAY_TEST_OBJS) $(B)/common/libcommon-sim.a
 	@mkdir -p $(@D)
-	$(CC) $(ALLFLAGS) $(HARNESS_INC) -o $@ $< $(REPLAY_TEST_OBJS) $(B)/common/libcommon-sim.a
+	$(CC) $(ALLFLAGS) $(HARNESS_INC) -Itests/lib -o $@ $< tests/lib/suite.c $(REPLAY_TEST_OBJS) $(B)/common/libcommon-sim.a -lm
 
 TEST_PROGS += $(B)/tests/replay_test

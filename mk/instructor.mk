@@ -39,11 +39,4 @@ coverage:
 	CC="$(CC)" tools/coverage --build $(B)/coverage-build --out $(B)/coverage \
 	    $(if $(STAGE),--stage $(STAGE)) $(if $(SRC),--src $(SRC))
 
-# The batch grader as a program of its own, driven by a scripted stand-in grader in the suite.
-$(B)/tests/instructor/heapkit-batch: tests/instructor/batch_main.c harness/batch/batch.h \
-        $(B)/harness/libharness.a $(B)/harness/link/remote_stage.o $(B)/common/libcommon-sim.a
-	@mkdir -p $(@D)
-	$(CC) $(ALLFLAGS) $(HARNESS_INC) -o $@ $< $(B)/harness/link/remote_stage.o \
-	      $(B)/harness/libharness.a $(B)/common/libcommon-sim.a -lm $(SECCOMP_LIBS)
 
-TEST_PROGS += $(B)/tests/instructor/heapkit-batch

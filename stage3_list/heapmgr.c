@@ -15,8 +15,8 @@
  *   heapmgr_malloc
  *     1. Round the request up to a chunk: header + payload (whole 16-byte units) + footer.
  *     2. Walk the free list for the first chunk that is big enough (find_fit).
- *     3. None: grow the heap by at least MIN_GROW_BYTES, give the new chunk to the list as free
- *        does (which coalesces it with a free last chunk), and search again.
+ *     3. None: grow the heap by at least MIN_GROW_BYTES and give the new chunk to the list as free
+ *        does (which coalesces it with a free last chunk): the chunk that comes back fits.
  *     4. Too big: split it; the tail end becomes the used chunk and the front stays where it is on
  *        the list with a smaller size, so no link changes. Otherwise unlink the whole chunk.
  *   heapmgr_free
@@ -25,13 +25,14 @@
  *     3. Coalesce: because the list is sorted, the chunks before and after it in memory, when
  *        free, are exactly its neighbours on the list.
  *
- * Invariants (checked by heapmgr_check, listed with their cost in README.md):
- *   L1 chunks tile the heap (I0 of common/chunk.h), and the break is where this stage left it
- *   L2 every chunk's header and footer give the same size
- *   L3 the free list is sorted by address (so it has no cycle and ends in NULL)
- *   L4 every chunk on the free list is a free chunk of the heap
- *   L5 every free chunk in memory is on the free list
- *   L6 no two free chunks are adjacent in memory (free coalesces)
+ * Invariants (checked by heapmgr_check, listed with their cost in README.md; a label means the same
+ * invariant in stages 3, 4 and 5):
+ *   I0 chunks tile the heap (I0 of common/chunk.h), and the break is where this stage left it
+ *   I1 every chunk's header and footer give the same size
+ *   I2 every chunk on the free list is a free chunk of the heap
+ *   I3 adjacent free chunks are coalesced: no two free chunks are adjacent in memory
+ *   I4 every free chunk in memory is on the free list
+ *   I8 the free list is sorted by address (so it has no cycle and ends in NULL: stage 4's I6)
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -62,7 +63,7 @@ static chunk_t *free_list;     /* free chunks in increasing address order, NULL-
 
 /* Links c into the free list at its place in address order; returns the chunk before it on the
  * list, or NULL when c is now the head. O(n): this walk is the cost of keeping the list sorted. */
-static chunk_t *list_insert(chunk_t *c)
+static inline chunk_t *list_insert(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_t *prev = NULL;
@@ -82,7 +83,7 @@ static chunk_t *list_insert(chunk_t *c)
 
 /* Unlinks c, whose predecessor on the list is prev (NULL when c is the head). A singly linked list
  * cannot find prev by itself: the caller has it from its own walk. */
-static void list_remove(chunk_t *c, chunk_t *prev)
+static inline void list_remove(chunk_t *c, chunk_t *prev)
 {
     /* BEGIN SOLUTION */
     if (prev == NULL)
@@ -107,7 +108,7 @@ static chunk_t *list_prev(const chunk_t *c)
  * free. The list is sorted, so those neighbours can only be c's neighbours on the list: one address
  * comparison each decides. The two tests together cover the four cases that stage 4 names
  * (neither, next, previous, both). Returns the chunk that now holds c. */
-static chunk_t *coalesce(chunk_t *c, chunk_t *prev)
+static inline chunk_t *coalesce(chunk_t *c, chunk_t *prev)
 {
     /* BEGIN SOLUTION */
     chunk_t *next = chunk_next_free(c);
@@ -126,20 +127,22 @@ static chunk_t *coalesce(chunk_t *c, chunk_t *prev)
     /* END SOLUTION */
 }
 
-/* Gives the chunk c (marked in use) back to the free list: the body of heapmgr_free. */
-static void free_chunk(chunk_t *c)
+/* Gives the chunk c (marked in use) back to the free list: the body of heapmgr_free. Returns the
+ * chunk it is now part of, on the list. */
+static inline chunk_t *free_chunk(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_set_in_use(c, false);
     chunk_t *prev = list_insert(c);
-    coalesce(c, prev);
+    return coalesce(c, prev);
     /* END SOLUTION */
 }
 
 /* Moves the break up by max(chunk_bytes, MIN_GROW_BYTES) and frees the new memory as one chunk, as
  * K&R's morecore does: free_chunk puts it on the list and merges it with a free last chunk.
- * Returns false, with the heap unchanged, when the seam refuses. */
-static bool grow_heap(size_t chunk_bytes)
+ * Returns that free chunk, which fits chunk_bytes (CS:APP's extend_heap returns it the same way);
+ * NULL, with the heap unchanged, when the seam refuses. */
+static chunk_t *grow_heap(size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     size_t grow_bytes = chunk_bytes > MIN_GROW_BYTES ? chunk_bytes : MIN_GROW_BYTES;
@@ -148,7 +151,7 @@ static bool grow_heap(size_t chunk_bytes)
          * break. The simulated break is page aligned; a real one need not be. */
         void *first_break = os_sbrk(0);
         if (first_break == (void *)-1)
-            return false;
+            return NULL;
         heap_break = first_break;
         heap_start = heap_end = chunk_at(chunk_align_up(first_break));
     }
@@ -156,34 +159,33 @@ static bool grow_heap(size_t chunk_bytes)
      * pad too. Afterwards the pad is 0. */
     size_t pad_bytes = chunk_offset(heap_break, heap_end);
     if (grow_bytes > PTRDIFF_MAX - pad_bytes)
-        return false;                               /* too big to ask for */
+        return NULL;                                /* too big to ask for */
     intptr_t increment = (intptr_t)(pad_bytes + grow_bytes);
     void *old_break = os_sbrk(increment);
     if (old_break == (void *)-1)
-        return false;                               /* out of memory: nothing changed */
+        return NULL;                                /* out of memory: nothing changed */
     if (old_break != heap_break) {
         /* Someone else moved the break since our last grow (a program calling sbrk itself, under
          * LD_PRELOAD). Our new memory would not start at heap_end, and a chunk spanning their bytes
-         * would break L1. Chosen answer: give the bytes back and fail this malloc; the heap stays
+         * would break I0. Chosen answer: give the bytes back and fail this malloc; the heap stays
          * as it was. An empty heap may start afresh at the new break on the next grow. */
         os_sbrk(-increment);
         if (heap_end == heap_start)
-            heap_start = NULL;
-        return false;
+            heap_start = heap_end = NULL;
+        return NULL;
     }
     chunk_t *c = heap_end;
     chunk_set_header(c, grow_bytes, true);
     chunk_write_footer(c);
     heap_end = chunk_next_in_mem(c);
     heap_break = heap_end;
-    free_chunk(c);
-    return true;
+    return free_chunk(c);
     /* END SOLUTION */
 }
 
 /* First fit: the first chunk on the list with at least chunk_bytes, or NULL. Its predecessor on
  * the list goes to *prev_out, for an unlink without a second walk. */
-static chunk_t *find_fit(size_t chunk_bytes, chunk_t **prev_out)
+static inline chunk_t *find_fit(size_t chunk_bytes, chunk_t **prev_out)
 {
     /* BEGIN SOLUTION */
     chunk_t *prev = NULL;
@@ -200,7 +202,7 @@ static chunk_t *find_fit(size_t chunk_bytes, chunk_t **prev_out)
 
 /* Cuts chunk_bytes off the tail end of the free chunk c and returns that tail, in use. The front
  * keeps c's address, so it stays on the list exactly where it was (K&R: "allocate tail end"). */
-static chunk_t *split(chunk_t *c, size_t chunk_bytes)
+static inline chunk_t *split(chunk_t *c, size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     return chunk_split(c, chunk_size(c) - chunk_bytes, false, true);
@@ -208,7 +210,7 @@ static chunk_t *split(chunk_t *c, size_t chunk_bytes)
 }
 
 /* Turns the free chunk c (prev before it on the list) into a used chunk of at least chunk_bytes. */
-static chunk_t *place(chunk_t *c, chunk_t *prev, size_t chunk_bytes)
+static inline chunk_t *place(chunk_t *c, chunk_t *prev, size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     if (chunk_size(c) - chunk_bytes >= CHUNK_MIN_BYTES)
@@ -229,10 +231,9 @@ void *heapmgr_malloc(size_t req_bytes)
     chunk_t *prev = NULL;
     chunk_t *c = find_fit(chunk_bytes, &prev);
     if (c == NULL) {
-        if (!grow_heap(chunk_bytes))
-            return NULL;
-        /* search again: the grown chunk is last on the list and is the only one that fits */
-        c = find_fit(chunk_bytes, &prev);
+        if ((c = grow_heap(chunk_bytes)) == NULL)
+            return NULL;                            /* the seam refused: the heap is unchanged */
+        prev = list_prev(c);                        /* the grown chunk is last: a walk finds prev */
     }
     return chunk_to_mem(place(c, prev, chunk_bytes));
     /* END SOLUTION */
@@ -292,19 +293,21 @@ void *heapmgr_realloc(void *mem, size_t req_bytes)
 
 struct check {
     int violations;
-    bool list_sound;           /* the list lies in the heap and is sorted: the L5 merge walk is safe */
+    bool list_sound;           /* the list lies in the heap and is sorted: the I4 merge walk is safe */
     chunk_t *listed;           /* during the memory walk: the next list entry not yet matched */
     bool prev_was_free;        /* during the memory walk: the chunk before was free */
 };
 
-static const char *const L1 = "L1 chunks tile the heap";
-static const char *const L2 = "L2 header and footer sizes agree";
-static const char *const L3 = "L3 the free list is sorted by address";
-static const char *const L4 = "L4 every chunk on the free list is a free chunk of the heap";
-static const char *const L5 = "L5 every free chunk is on the free list";
-static const char *const L6 = "L6 no two free chunks are adjacent";
+/* One numbering in stages 3-5 (README.md): a label names the same invariant in every stage. */
+static const char *const I0 = "I0 chunks tile the heap";
+static const char *const I1 = "I1 header and footer sizes agree";
+static const char *const I2 = "I2 every listed chunk is a free chunk of the heap";
+static const char *const I3 = "I3 adjacent free chunks are coalesced";
+static const char *const I4 = "I4 every free chunk is listed";
+static const char *const I8 = "I8 the free list is sorted by address";
 
 /* Prints one violation as "heapmgr_check: <invariant>: chunk at offset 0x... <details>" and counts it. */
+__attribute__((format(printf, 4, 5)))
 static void violation(struct check *ck, const char *invariant, const void *at, const char *details, ...)
 {
     const void *start = os_heap_start();
@@ -328,33 +331,33 @@ static bool in_heap(const chunk_t *c)
     /* END SOLUTION */
 }
 
-/* Per chunk in memory: L2, L6, and (when the list is sound) L4/L5 by walking the sorted list in
+/* Per chunk in memory: I1, I3, and (when the list is sound) I2/I4 by walking the sorted list in
  * step with memory, as a merge does. */
 static int check_chunk(chunk_t *c, void *arg)
 {
     /* BEGIN SOLUTION */
     struct check *ck = arg;
     if (chunk_footer_size(c) != chunk_size(c))
-        violation(ck, L2, c, "header says %zu bytes, footer says %zu", chunk_size(c), chunk_footer_size(c));
+        violation(ck, I1, c, "header says %zu bytes, footer says %zu", chunk_size(c), chunk_footer_size(c));
     if (ck->prev_was_free && chunk_is_free(c))
-        violation(ck, L6, c, "is free and so is the chunk before it");
+        violation(ck, I3, c, "is free and so is the chunk before it");
     ck->prev_was_free = chunk_is_free(c);
     if (ck->list_sound) {
         while (ck->listed != NULL && ck->listed < c) {
-            violation(ck, L4, ck->listed, "is on the free list but is not the start of a chunk");
+            violation(ck, I2, ck->listed, "is on the free list but is not the start of a chunk");
             ck->listed = chunk_next_free(ck->listed);
         }
         if (ck->listed == c)
-            ck->listed = chunk_next_free(c);        /* listed, as it should be when free (L4) */
+            ck->listed = chunk_next_free(c);        /* listed, as it should be when free (I2) */
         else if (chunk_is_free(c))
-            violation(ck, L5, c, "is free (%zu bytes) but not on the free list", chunk_size(c));
+            violation(ck, I4, c, "is free (%zu bytes) but not on the free list", chunk_size(c));
     }
     return 0;
     /* END SOLUTION */
 }
 
-/* L3 and L4 along the list. Every step must go up in memory, so the walk ends within the heap's
- * chunk count even on a corrupted list: a cycle shows up as a step backwards (L3). */
+/* I8 and I2 along the list. Every step must go up in memory, so the walk ends within the heap's
+ * chunk count even on a corrupted list: a cycle shows up as a step backwards (I8). */
 static void check_list(struct check *ck)
 {
     /* BEGIN SOLUTION */
@@ -362,18 +365,18 @@ static void check_list(struct check *ck)
     chunk_t *prev = NULL;
     for (chunk_t *c = free_list; c != NULL; c = chunk_next_free(c)) {
         if (!in_heap(c)) {
-            violation(ck, L4, c, "is on the free list but does not lie in the heap");
+            violation(ck, I2, c, "is on the free list but does not lie in the heap");
             ck->list_sound = false;
             return;                                 /* its link cannot be followed */
         }
         if (prev != NULL && c <= prev) {
-            violation(ck, L3, c, "follows the chunk at offset 0x%zx on the list (a cycle if equal or lower)",
+            violation(ck, I8, c, "follows the chunk at offset 0x%zx on the list (a cycle if equal or lower)",
                       chunk_offset(os_heap_start(), prev));
             ck->list_sound = false;
             return;                                 /* a step back may loop forever: stop */
         }
         if (!chunk_is_free(c))
-            violation(ck, L4, c, "is on the free list but its status bit says in use");
+            violation(ck, I2, c, "is on the free list but its status bit says in use");
         prev = c;
     }
     /* END SOLUTION */
@@ -392,22 +395,22 @@ int heapmgr_check(void)
     struct check ck = {0};
     if (heap_start == NULL) {
         if (free_list != NULL)
-            violation(&ck, L4, free_list, "is on the free list but the heap is empty");
+            violation(&ck, I2, free_list, "is on the free list but the heap is empty");
         return ck.violations;
     }
     if (os_heap_end() != heap_break)
-        violation(&ck, L1, heap_end, "is where the heap ends, but the break is at offset 0x%zx",
+        violation(&ck, I0, heap_end, "is where the heap ends, but the break is at offset 0x%zx",
                   chunk_offset(os_heap_start(), os_heap_end()));
     check_list(&ck);
     ck.listed = free_list;
     struct heap_walk_report report;
     heap_walk(heap_start, heap_end, check_chunk, &ck, &report);
     if (report.tiling_broken) {
-        violation(&ck, L1, report.first_bad, "has size %zu (%s)", chunk_size(report.first_bad),
+        violation(&ck, I0, report.first_bad, "has size %zu (%s)", chunk_size(report.first_bad),
                   walk_problem(report.tiling_problem));
     } else if (ck.list_sound) {
         for (; ck.listed != NULL; ck.listed = chunk_next_free(ck.listed))
-            violation(&ck, L4, ck.listed, "is on the free list but is not the start of a chunk");
+            violation(&ck, I2, ck.listed, "is on the free list but is not the start of a chunk");
     }
     return ck.violations;
     /* END SOLUTION */

@@ -16,8 +16,8 @@
  *   heapmgr_malloc
  *     1. Round the request up to a chunk: header + payload (whole 16-byte units) + footer.
  *     2. Walk the free list for the first chunk that is big enough (find_fit).
- *     3. None: grow the heap by at least MIN_GROW_BYTES, give the new chunk to the list as free
- *        does (which coalesces it with a free last chunk), and search again.
+ *     3. None: grow the heap by at least MIN_GROW_BYTES and give the new chunk to the list as free
+ *        does (which coalesces it with a free last chunk): the chunk that comes back fits.
  *     4. Unlink the chunk. Too big: split it; the front becomes the used chunk and the tail goes
  *        on the list as a free chunk of its own.
  *   heapmgr_free
@@ -26,15 +26,16 @@
  *        its footer says; each one that is free leaves the list (O(1), through prev) and merges.
  *     3. Link the merged chunk in at the front of the list.
  *
- * Invariants (checked by heapmgr_check, listed with their cost in README.md):
- *   D1 chunks tile the heap (I0 of common/chunk.h), and the break is where this stage left it
- *   D2 every chunk's header and footer give the same size
- *   D3 every chunk on the free list is a free chunk of the heap
- *   D4 every free chunk in memory is on the free list
- *   D5 the links agree: the head's prev is NULL, and a->next->prev == a
- *   D6 the free list has no cycle (it ends in NULL)
- *   D7 no two free chunks are adjacent in memory (free coalesces)
- *   D8 the free list holds as many chunks as there are free chunks in memory
+ * Invariants (checked by heapmgr_check, listed with their cost in README.md; a label means the same
+ * invariant in stages 3, 4 and 5):
+ *   I0 chunks tile the heap (I0 of common/chunk.h), and the break is where this stage left it
+ *   I1 every chunk's header and footer give the same size
+ *   I2 every chunk on the free list is a free chunk of the heap
+ *   I3 adjacent free chunks are coalesced: no two free chunks are adjacent in memory
+ *   I4 every free chunk in memory is on the free list
+ *   I5 the links agree: the head's prev is NULL, and a->next->prev == a
+ *   I6 the free list has no cycle (it ends in NULL)
+ *   I7 the free list holds each free chunk exactly once: as many entries as free chunks in memory
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -65,7 +66,7 @@ static chunk_t *free_list;     /* free chunks in no particular order, NULL-termi
                                   head's prev is NULL */
 
 /* Links c in at the front of the free list: O(1), the list keeps no order. */
-static void list_insert(chunk_t *c)
+static inline void list_insert(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_set_next_free(c, free_list);
@@ -77,7 +78,7 @@ static void list_insert(chunk_t *c)
 }
 
 /* Unlinks c: O(1), because its footer names the chunk before it on the list. */
-static void list_remove(chunk_t *c)
+static inline void list_remove(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_t *prev = chunk_prev_free(c);
@@ -91,12 +92,12 @@ static void list_remove(chunk_t *c)
     /* END SOLUTION */
 }
 
-/* Merges the free chunk c, which is not on the list, with its neighbours in memory when they are
- * free, and returns the merged chunk (not on the list either). The neighbours are found through
- * the boundary tags, not the list: the header's size gives the chunk after, the footer just below
+/* Merges the free chunk c, which is on no free list, with its neighbours in memory when they are
+ * free, and returns the merged chunk (on no free list either). The neighbours are found through
+ * the boundary tags, not a list: the header's size gives the chunk after, the footer just below
  * c gives the size of the chunk before. The first and last chunks of the heap have no neighbour
  * on one side. */
-static chunk_t *coalesce(chunk_t *c)
+static inline chunk_t *coalesce(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_t *prev = c == heap_start ? NULL : chunk_prev_in_mem(c);
@@ -127,21 +128,25 @@ static chunk_t *coalesce(chunk_t *c)
     /* END SOLUTION */
 }
 
-/* Gives the chunk c (marked in use) back to the free list: the body of heapmgr_free. */
-static void free_chunk(chunk_t *c)
+/* Gives the chunk c (marked in use) back to the free list: the body of heapmgr_free. Returns the
+ * chunk it is now part of, on the list. */
+static inline chunk_t *free_chunk(chunk_t *c)
 {
     /* BEGIN SOLUTION */
     chunk_set_in_use(c, false);
     /* merge first, then link in once: the merged chunk's footer (and with it the prev link)
      * lies at its new end */
-    list_insert(coalesce(c));
+    c = coalesce(c);
+    list_insert(c);
+    return c;
     /* END SOLUTION */
 }
 
 /* Moves the break up by max(chunk_bytes, MIN_GROW_BYTES) and frees the new memory as one chunk, as
  * K&R's morecore does: free_chunk puts it on the list and merges it with a free last chunk.
- * Returns false, with the heap unchanged, when the seam refuses. */
-static bool grow_heap(size_t chunk_bytes)
+ * Returns that free chunk, which fits chunk_bytes (CS:APP's extend_heap returns it the same way);
+ * NULL, with the heap unchanged, when the seam refuses. */
+static chunk_t *grow_heap(size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     size_t grow_bytes = chunk_bytes > MIN_GROW_BYTES ? chunk_bytes : MIN_GROW_BYTES;
@@ -150,7 +155,7 @@ static bool grow_heap(size_t chunk_bytes)
          * break. The simulated break is page aligned; a real one need not be. */
         void *first_break = os_sbrk(0);
         if (first_break == (void *)-1)
-            return false;
+            return NULL;
         heap_break = first_break;
         heap_start = heap_end = chunk_at(chunk_align_up(first_break));
     }
@@ -158,33 +163,32 @@ static bool grow_heap(size_t chunk_bytes)
      * pad too. Afterwards the pad is 0. */
     size_t pad_bytes = chunk_offset(heap_break, heap_end);
     if (grow_bytes > PTRDIFF_MAX - pad_bytes)
-        return false;                               /* too big to ask for */
+        return NULL;                                /* too big to ask for */
     intptr_t increment = (intptr_t)(pad_bytes + grow_bytes);
     void *old_break = os_sbrk(increment);
     if (old_break == (void *)-1)
-        return false;                               /* out of memory: nothing changed */
+        return NULL;                                /* out of memory: nothing changed */
     if (old_break != heap_break) {
         /* Someone else moved the break since our last grow (a program calling sbrk itself, under
          * LD_PRELOAD). Our new memory would not start at heap_end, and a chunk spanning their bytes
-         * would break D1. Chosen answer: give the bytes back and fail this malloc; the heap stays
+         * would break I0. Chosen answer: give the bytes back and fail this malloc; the heap stays
          * as it was. An empty heap may start afresh at the new break on the next grow. */
         os_sbrk(-increment);
         if (heap_end == heap_start)
-            heap_start = NULL;
-        return false;
+            heap_start = heap_end = NULL;
+        return NULL;
     }
     chunk_t *c = heap_end;
     chunk_set_header(c, grow_bytes, true);
     chunk_write_footer(c);
     heap_end = chunk_next_in_mem(c);
     heap_break = heap_end;
-    free_chunk(c);
-    return true;
+    return free_chunk(c);
     /* END SOLUTION */
 }
 
 /* First fit: the first chunk on the list with at least chunk_bytes, or NULL. */
-static chunk_t *find_fit(size_t chunk_bytes)
+static inline chunk_t *find_fit(size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     for (chunk_t *c = free_list; c != NULL; c = chunk_next_free(c)) {
@@ -196,8 +200,8 @@ static chunk_t *find_fit(size_t chunk_bytes)
 }
 
 /* Cuts the used chunk c down to chunk_bytes at the front and puts the tail on the list. The tail
- * needs no coalescing: the chunk after c was not free (D7), or c would have absorbed it. */
-static chunk_t *split(chunk_t *c, size_t chunk_bytes)
+ * needs no coalescing: the chunk after c was not free (I3), or c would have absorbed it. */
+static inline chunk_t *split(chunk_t *c, size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     chunk_t *tail = chunk_split(c, chunk_bytes, true, false);
@@ -207,7 +211,7 @@ static chunk_t *split(chunk_t *c, size_t chunk_bytes)
 }
 
 /* Turns the free chunk c into a used chunk of at least chunk_bytes. */
-static chunk_t *place(chunk_t *c, size_t chunk_bytes)
+static inline chunk_t *place(chunk_t *c, size_t chunk_bytes)
 {
     /* BEGIN SOLUTION */
     list_remove(c);
@@ -226,12 +230,8 @@ void *heapmgr_malloc(size_t req_bytes)
     if (chunk_bytes == 0)
         return NULL;                                /* the request overflows any chunk */
     chunk_t *c = find_fit(chunk_bytes);
-    if (c == NULL) {
-        if (!grow_heap(chunk_bytes))
-            return NULL;
-        /* search again: the grown chunk is now the head of the list, so this stops at once */
-        c = find_fit(chunk_bytes);
-    }
+    if (c == NULL && (c = grow_heap(chunk_bytes)) == NULL)
+        return NULL;                                /* the seam refused: the heap is unchanged */
     return chunk_to_mem(place(c, chunk_bytes));
     /* END SOLUTION */
 }
@@ -290,20 +290,22 @@ void *heapmgr_realloc(void *mem, size_t req_bytes)
 
 struct check {
     int violations;
-    size_t free_in_memory;     /* free chunks met by the memory walk (D8) */
+    size_t free_in_memory;     /* free chunks met by the memory walk (I7) */
     bool prev_was_free;        /* during the memory walk: the chunk before was free */
 };
 
-static const char *const D1 = "D1 chunks tile the heap";
-static const char *const D2 = "D2 header and footer sizes agree";
-static const char *const D3 = "D3 every chunk on the free list is a free chunk of the heap";
-static const char *const D4 = "D4 every free chunk is on the free list";
-static const char *const D5 = "D5 next and prev links agree";
-static const char *const D6 = "D6 the free list has no cycle";
-static const char *const D7 = "D7 no two free chunks are adjacent";
-static const char *const D8 = "D8 the free list holds every free chunk once";
+/* One numbering in stages 3-5 (README.md): a label names the same invariant in every stage. */
+static const char *const I0 = "I0 chunks tile the heap";
+static const char *const I1 = "I1 header and footer sizes agree";
+static const char *const I2 = "I2 every listed chunk is a free chunk of the heap";
+static const char *const I3 = "I3 adjacent free chunks are coalesced";
+static const char *const I4 = "I4 every free chunk is listed";
+static const char *const I5 = "I5 next and prev links agree";
+static const char *const I6 = "I6 no free list has a cycle";
+static const char *const I7 = "I7 each free chunk is listed exactly once";
 
 /* Prints one violation as "heapmgr_check: <invariant>: chunk at offset 0x... <details>" and counts it. */
+__attribute__((format(printf, 4, 5)))
 static void violation(struct check *ck, const char *invariant, const void *at, const char *details, ...)
 {
     const void *start = os_heap_start();
@@ -339,17 +341,17 @@ static const char *link_text(const chunk_t *link, char *buf, size_t buf_bytes)
     return buf;
 }
 
-/* Per chunk in memory: D2, D7, and D4 through the links. A free chunk is on the list when it is the
- * head or the free chunk its prev link names links forward to it. O(1) per chunk; D8 catches what
+/* Per chunk in memory: I1, I3, and I4 through the links. A free chunk is on the list when it is the
+ * head or the free chunk its prev link names links forward to it. O(1) per chunk; I7 catches what
  * this local test cannot (two stray chunks linked only to each other). */
 static int check_chunk(chunk_t *c, void *arg)
 {
     /* BEGIN SOLUTION */
     struct check *ck = arg;
     if (chunk_footer_size(c) != chunk_size(c))
-        violation(ck, D2, c, "header says %zu bytes, footer says %zu", chunk_size(c), chunk_footer_size(c));
+        violation(ck, I1, c, "header says %zu bytes, footer says %zu", chunk_size(c), chunk_footer_size(c));
     if (ck->prev_was_free && chunk_is_free(c))
-        violation(ck, D7, c, "is free and so is the chunk before it");
+        violation(ck, I3, c, "is free and so is the chunk before it");
     ck->prev_was_free = chunk_is_free(c);
     if (chunk_is_free(c)) {
         ck->free_in_memory++;
@@ -357,7 +359,7 @@ static int check_chunk(chunk_t *c, void *arg)
         bool linked = c == free_list ||
                       (prev != NULL && in_heap(prev) && chunk_is_free(prev) && chunk_next_free(prev) == c);
         if (!linked)
-            violation(ck, D4, c, "is free (%zu bytes) but no chunk on the free list links to it", chunk_size(c));
+            violation(ck, I4, c, "is free (%zu bytes) but no chunk on the free list links to it", chunk_size(c));
     }
     return 0;
     /* END SOLUTION */
@@ -381,13 +383,14 @@ static bool starts_a_chunk(const chunk_t *c)
     /* END SOLUTION */
 }
 
-/* D6 by Floyd's two pointers: the fast one moves two links per step, the slow one one; on a cycle
- * they meet. Returns a chunk on the cycle, or NULL. O(n), and it stops at a link out of the heap. */
-static chunk_t *list_cycle(void)
+/* I6 by Floyd's two pointers: the fast one moves two links per step, the slow one one; on a cycle
+ * they meet. Returns a chunk on a cycle of the list that starts at head, or NULL. O(n), and it
+ * stops at a link out of the heap. */
+static chunk_t *list_cycle(chunk_t *head)
 {
     /* BEGIN SOLUTION */
-    chunk_t *slow = free_list;
-    chunk_t *fast = free_list;
+    chunk_t *slow = head;
+    chunk_t *fast = head;
     while (fast != NULL && in_heap(fast)) {
         fast = chunk_next_free(fast);
         if (fast == NULL || !in_heap(fast))
@@ -401,45 +404,45 @@ static chunk_t *list_cycle(void)
     /* END SOLUTION */
 }
 
-/* D3, D5, D6 and D8 along the list. The walk stops after as many entries as there are free chunks
+/* I2, I5, I6 and I7 along the list. The walk stops after as many entries as there are free chunks
  * in memory, so it ends even on a cycle; each entry is checked once. */
 static void check_list(struct check *ck, bool tiling_intact)
 {
     /* BEGIN SOLUTION */
     char want[64], got[64];
-    chunk_t *cycle = list_cycle();
+    chunk_t *cycle = list_cycle(free_list);
     if (cycle != NULL)
-        violation(ck, D6, cycle, "is on a cycle of the free list");
+        violation(ck, I6, cycle, "is on a cycle of the free list");
     size_t entries = 0;
     chunk_t *prev = NULL;
     chunk_t *c;
     for (c = free_list; c != NULL; prev = c, c = chunk_next_free(c)) {
         if (!in_heap(c)) {
-            violation(ck, D3, c, "is on the free list but does not lie in the heap");
+            violation(ck, I2, c, "is on the free list but does not lie in the heap");
             return;                                 /* its links cannot be read */
         }
         if (!chunk_lies_within(c, heap_start, heap_end)) {
-            violation(ck, D3, c, "is on the free list but its size (%zu bytes) runs past the heap end",
+            violation(ck, I2, c, "is on the free list but its size (%zu bytes) runs past the heap end",
                       chunk_size(c));
             return;                                 /* its footer, and the prev link, cannot be read */
         }
         if (entries == ck->free_in_memory) {
             if (cycle == NULL && tiling_intact)     /* else the count of free chunks is partial */
-                violation(ck, D8, c, "is entry %zu on the free list, but memory holds only %zu free chunks",
+                violation(ck, I7, c, "is entry %zu on the free list, but memory holds only %zu free chunks",
                           entries + 1, ck->free_in_memory);
             return;                                 /* the rest was seen already, or is surplus */
         }
         entries++;
         if (!chunk_is_free(c))
-            violation(ck, D3, c, "is on the free list but its status bit says in use");
+            violation(ck, I2, c, "is on the free list but its status bit says in use");
         else if (!starts_a_chunk(c))
-            violation(ck, D3, c, "is on the free list but is not the start of a chunk");
+            violation(ck, I2, c, "is on the free list but is not the start of a chunk");
         if (chunk_prev_free(c) != prev)
-            violation(ck, D5, c, "has prev link %s, but the entry before it on the list is %s",
+            violation(ck, I5, c, "has prev link %s, but the entry before it on the list is %s",
                       link_text(chunk_prev_free(c), got, sizeof got), link_text(prev, want, sizeof want));
     }
     if (tiling_intact && entries != ck->free_in_memory)
-        violation(ck, D8, heap_start, "starts a heap with %zu free chunks, but the free list holds %zu",
+        violation(ck, I7, heap_start, "starts a heap with %zu free chunks, but the free list holds %zu",
                   ck->free_in_memory, entries);
     /* END SOLUTION */
 }
@@ -457,16 +460,16 @@ int heapmgr_check(void)
     struct check ck = {0};
     if (heap_start == NULL) {
         if (free_list != NULL)
-            violation(&ck, D3, free_list, "is on the free list but the heap is empty");
+            violation(&ck, I2, free_list, "is on the free list but the heap is empty");
         return ck.violations;
     }
     if (os_heap_end() != heap_break)
-        violation(&ck, D1, heap_end, "is where the heap ends, but the break is at offset 0x%zx",
+        violation(&ck, I0, heap_end, "is where the heap ends, but the break is at offset 0x%zx",
                   chunk_offset(os_heap_start(), os_heap_end()));
     struct heap_walk_report report;
     heap_walk(heap_start, heap_end, check_chunk, &ck, &report);
     if (report.tiling_broken)
-        violation(&ck, D1, report.first_bad, "has size %zu (%s)", chunk_size(report.first_bad),
+        violation(&ck, I0, report.first_bad, "has size %zu (%s)", chunk_size(report.first_bad),
                   walk_problem(report.tiling_problem));
     check_list(&ck, !report.tiling_broken);
     return ck.violations;

@@ -344,8 +344,11 @@ static void explain_step(const struct demo_run *run, const struct demo_step *b, 
         else
             explain_plain_malloc(run, b, a, &st);
     }
-    if (a->h.walk_problems > 0)
-        say(&st, "heap walk: %s", a->h.walk_problem[0] ? a->h.walk_problem : "problems found");
+    if (a->h.walk.problems > 0) {
+        char walk[96];
+        demo_walk_text(&a->h.walk, walk, sizeof walk);
+        say(&st, "heap walk: %s", walk);
+    }
 }
 
 void demo_explain_run(struct demo_run *run)

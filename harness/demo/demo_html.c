@@ -71,8 +71,10 @@ static void json_step(FILE *out, const struct demo_step *s)
     fprintf(out, ",\"heapBytes\":%zu,\"mapped\":%zu,\"mappings\":%zu,\"omitted\":%zu,\"unlisted\":%zu,\"listsOmitted\":%zu",
             s->h.heap_bytes, s->h.after.mapped_bytes, s->h.after.mappings, s->h.blocks_omitted + s->h.maps_omitted,
             s->h.unlisted_free, s->h.lists_omitted);
+    char walk[96];
+    demo_walk_text(&s->h.walk, walk, sizeof walk);
     fputs(",\"problem\":", out);
-    json_write_string(out, s->h.walk_problems ? s->h.walk_problem : "");
+    json_write_string(out, walk);
     fputs(",\"blocks\":", out);
     json_blocks(out, s->blocks, s->h.block_count);
     fputs(",\"maps\":", out);

@@ -1,10 +1,9 @@
-/* demo_lists.c: the free lists (stages 3-4) or the non-empty bins (stage 5) of a demo snapshot, rebuilt
- * from memory.
+/* demo_lists.c: the free lists (stages 3-4) or the non-empty bins (stage 5) of a demo snapshot, as
+ * harness/heapview/free_lists.h rebuilds them from the free chunks the heap walk met.
  *
- * A stage keeps its list heads in static variables the demo cannot see, so the heads are found from the
- * free chunks the heap walk met: a doubly linked list's head has no prev, a singly linked list's head
- * is the free chunk no other one points to. Each list is then followed from its head; lists are drawn
- * in order of their head's size, and a list that leads astray is drawn with a bad end.
+ * Lists are drawn in order of their head's size (then address); a list whose last next pointer is
+ * neither NULL nor a free chunk not yet drawn (a cycle, two lists joined, a pointer astray) is drawn
+ * with a bad end.
  */
 #include "demo_snapshot.h"
 
@@ -12,109 +11,71 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "free_lists.h"
 #include "os.h"
 
-/* Index of c among the free chunks found by the walk, or -1: only pointers that land exactly on a
- * free chunk are ever followed, so a broken list cannot make the demo read wild memory. */
-static long free_index(const struct demo_snapshot *sn, const chunk_t *c)
-{
-    size_t lo = 0, hi = sn->free_count;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if ((uintptr_t)sn->free_chunks[mid] < (uintptr_t)c)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < sn->free_count && sn->free_chunks[lo] == c ? (long)lo : -1;
-}
+static const struct free_lists *sort_lists;
 
-/* Is free chunk i the head of a list? Stages 4-5 keep a prev pointer in the footer: a head's is NULL.
- * Stage 3's list is singly linked: a head is a free chunk no other free chunk's next points to. */
-static bool is_head(const struct demo_snapshot *sn, size_t i, const bool *pointed_to, bool doubly)
+/* Lists by their head's size in units, then by the head's address. */
+static int by_head(const void *a, const void *b)
 {
-    if (doubly) {
-        const chunk_t *prev = chunk_prev_free(sn->free_chunks[i]);
-        return prev == NULL || free_index(sn, prev) < 0;
-    }
-    return !pointed_to[i];
-}
-
-static size_t units_of(const chunk_t *c) { return chunk_units(c); }
-
-static int compare_heads(const void *a, const void *b)
-{
-    const chunk_t *x = *(chunk_t *const *)a, *y = *(chunk_t *const *)b;
-    if (units_of(x) != units_of(y))
-        return units_of(x) < units_of(y) ? -1 : 1;
+    const chunk_t *x = sort_lists->heads[*(const size_t *)a], *y = sort_lists->heads[*(const size_t *)b];
+    if (chunk_units(x) != chunk_units(y))
+        return chunk_units(x) < chunk_units(y) ? -1 : 1;
     return (uintptr_t)x < (uintptr_t)y ? -1 : (uintptr_t)x > (uintptr_t)y;
 }
 
-/* Rebuilds the free lists (or the non-empty bins) from memory: lists are NULL-terminated with next in
- * the header; their heads are static in the stage, so we find them from the chunks themselves. */
+/* Copies list l of fl into the snapshot, as far as the caps allow. */
+static void draw_list(struct demo_snapshot *sn, const struct free_lists *fl, size_t l)
+{
+    struct demo_list *list = &sn->s.lists[sn->s.h.list_count++];
+    *list = (struct demo_list){.first_link = sn->s.h.link_count, .min_units = SIZE_MAX};
+    size_t last = 0;
+    for (size_t k = 0; k < fl->length[l]; k++) {
+        last = free_lists_entry(fl, l, k);
+        const chunk_t *c = fl->chunks[last];
+        size_t units = chunk_units(c);
+        if (units < list->min_units)
+            list->min_units = units;
+        if (units > list->max_units)
+            list->max_units = units;
+        if (sn->s.h.link_count < DEMO_MAX_LINKS) {
+            sn->s.links[sn->s.h.link_count++] = chunk_offset(sn->heap_start, c);
+            list->count++;
+        } else {
+            list->cut = true;
+        }
+    }
+    /* A list ends well at NULL; following stopped anywhere else means it went astray. */
+    chunk_t *next = chunk_next_free(fl->chunks[last]);
+    if (next != NULL) {
+        list->bad_end = true;
+        bool inside = (char *)next >= sn->heap_start && (char *)next < (char *)os_heap_end();
+        list->bad_target = inside ? chunk_offset(sn->heap_start, next) : SIZE_MAX;
+    }
+}
+
 void demo_rebuild_lists(struct demo_snapshot *sn)
 {
-    size_t n = sn->free_count;
-    if (n == 0)
+    if (sn->free_count == 0)
         return;
-    bool doubly = sn->ch->stage->number >= 4;
-    bool *pointed_to = calloc(n, sizeof *pointed_to);
-    bool *visited = calloc(n, sizeof *visited);
-    chunk_t **heads = malloc(n * sizeof *heads);
-    if (pointed_to == NULL || visited == NULL || heads == NULL)
+    struct free_lists fl;
+    size_t *drawing_order = malloc(sn->free_count * sizeof *drawing_order);
+    if (drawing_order == NULL || !free_lists_build(&fl, sn->free_chunks, sn->free_count))
         _exit(3);
-    for (size_t i = 0; i < n; i++) {
-        long j = free_index(sn, chunk_next_free(sn->free_chunks[i]));
-        if (j >= 0 && (size_t)j != i)
-            pointed_to[j] = true;
-    }
-    size_t head_count = 0;
-    for (size_t i = 0; i < n; i++)
-        if (is_head(sn, i, pointed_to, doubly))
-            heads[head_count++] = sn->free_chunks[i];
-    qsort(heads, head_count, sizeof *heads, compare_heads);
-
-    for (size_t h = 0; h < head_count; h++) {
-        if (sn->s.h.list_count == DEMO_MAX_LISTS) {
+    for (size_t l = 0; l < fl.list_count; l++)
+        drawing_order[l] = l;
+    sort_lists = &fl;
+    qsort(drawing_order, fl.list_count, sizeof *drawing_order, by_head);
+    for (size_t k = 0; k < fl.list_count; k++) {
+        if (sn->s.h.list_count == DEMO_MAX_LISTS)
             sn->s.h.lists_omitted++;
-            continue;
-        }
-        struct demo_list *list = &sn->s.lists[sn->s.h.list_count++];
-        *list = (struct demo_list){.first_link = sn->s.h.link_count, .min_units = SIZE_MAX};
-        chunk_t *c = heads[h];
-        for (;;) {
-            long i = free_index(sn, c);
-            if (i < 0 || visited[i])
-                break;               /* a cycle back into the list: reported as a bad end below */
-            visited[i] = true;
-            size_t units = chunk_units(c);
-            if (units < list->min_units)
-                list->min_units = units;
-            if (units > list->max_units)
-                list->max_units = units;
-            if (sn->s.h.link_count < DEMO_MAX_LINKS) {
-                sn->s.links[sn->s.h.link_count++] = chunk_offset(sn->heap_start, c);
-                list->count++;
-            } else {
-                list->cut = true;
-            }
-            chunk_t *next = chunk_next_free(c);
-            if (next == NULL)
-                break;
-            long j = free_index(sn, next);
-            if (j < 0 || visited[j]) {
-                list->bad_end = true;
-                bool inside = (char *)next >= sn->heap_start && (char *)next < (char *)os_heap_end();
-                list->bad_target = inside ? chunk_offset(sn->heap_start, next) : SIZE_MAX;
-                break;
-            }
-            c = next;
-        }
+        else
+            draw_list(sn, &fl, drawing_order[k]);
     }
-    for (size_t i = 0; i < n; i++)
-        if (!visited[i])
+    for (size_t i = 0; i < fl.count; i++)
+        if (fl.list_of[i] == SIZE_MAX)
             sn->s.h.unlisted_free++;
-    free(pointed_to);
-    free(visited);
-    free(heads);
+    free_lists_release(&fl);
+    free(drawing_order);
 }

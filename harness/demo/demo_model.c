@@ -1,21 +1,21 @@
 /* demo_model.c: replaying a demo sequence on a stage in a child process, one snapshot per op.
  *
- * The child owns the stage and the simulated seam; it draws nothing. It does each op, takes a snapshot
- * of what it can see from outside the stage (demo_snapshot.c) and writes it to a pipe. The parent reads
- * them; a crash or a hang of the stage ends the child, never the demo.
+ * The child is a sandbox job (harness/sandbox) that shares the terminal; it owns the stage and the
+ * simulated seam, and draws nothing. It does each op, takes a snapshot of what it can see from
+ * outside the stage (demo_snapshot.c) and appends it to the job's result. The parent reads the
+ * snapshots once the child has ended; a crash or a hang of the stage ends the child, never the demo,
+ * and the snapshots made before it are kept.
  */
 #include "demo_model.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "demo_snapshot.h"
 #include "os_sim.h"
+#include "sandbox.h"
 
 enum { CHILD_SECONDS = 10 };    /* a demo run is a few ops: more than this is a hang */
 
@@ -41,21 +41,27 @@ static void forget_handed(struct demo_child *ch, const void *mem)
 
 /* ---- the child --------------------------------------------------------------------------------- */
 
-static void write_all(FILE *out, const void *p, size_t bytes)
+/* The most bytes one step takes in the result: its head and full arrays. */
+static size_t step_bytes_max(void)
 {
-    if (bytes > 0 && fwrite(p, 1, bytes, out) != bytes)
+    return sizeof(struct demo_step_head) + DEMO_MAX_BLOCKS * sizeof(struct demo_block) +
+           DEMO_MAX_MAPS * sizeof(struct demo_block) + DEMO_MAX_LISTS * sizeof(struct demo_list) +
+           DEMO_MAX_LINKS * sizeof(size_t);
+}
+
+static void write_all(struct sandbox_page *page, const void *p, size_t bytes)
+{
+    if (bytes > 0 && !sandbox_result_write(page, p, bytes))
         _exit(4);
 }
 
-static void send_step(FILE *out, const struct demo_step *s)
+static void send_step(struct sandbox_page *page, const struct demo_step *s)
 {
-    write_all(out, &s->h, sizeof s->h);
-    write_all(out, s->blocks, s->h.block_count * sizeof *s->blocks);
-    write_all(out, s->maps, s->h.map_count * sizeof *s->maps);
-    write_all(out, s->lists, s->h.list_count * sizeof *s->lists);
-    write_all(out, s->links, s->h.link_count * sizeof *s->links);
-    if (fflush(out) != 0)
-        _exit(4);
+    write_all(page, &s->h, sizeof s->h);
+    write_all(page, s->blocks, s->h.block_count * sizeof *s->blocks);
+    write_all(page, s->maps, s->h.map_count * sizeof *s->maps);
+    write_all(page, s->lists, s->h.list_count * sizeof *s->lists);
+    write_all(page, s->links, s->h.link_count * sizeof *s->links);
 }
 
 /* Where p lies: heap offset, mapping offset, or neither. */
@@ -109,16 +115,19 @@ static void *do_op(struct demo_child *ch, const struct trace_op *op)
     return result;
 }
 
-static void run_child(const struct stage *stage, const struct demo_sequence *seq, int fd)
+struct demo_job {
+    const struct stage *stage;
+    const struct demo_sequence *seq;
+};
+
+static bool run_child(struct sandbox_page *page, void *arg)
 {
-    FILE *out = fdopen(fd, "w");
-    if (out == NULL)
-        _exit(4);
-    alarm(CHILD_SECONDS);
+    const struct stage *stage = ((const struct demo_job *)arg)->stage;
+    const struct demo_sequence *seq = ((const struct demo_job *)arg)->seq;
     struct demo_child ch = {.stage = stage, .ids = seq->ids};
     ch.ptrs = calloc(seq->ids + 1, sizeof *ch.ptrs);
     struct demo_snapshot sn = {0};
-    /* Zeroed, so that the padding of the entries sent through the pipe is defined bytes too. */
+    /* Zeroed, so that the padding of the entries written to the result is defined bytes too. */
     sn.s.blocks = calloc(DEMO_MAX_BLOCKS, sizeof *sn.s.blocks);
     sn.s.maps = calloc(DEMO_MAX_MAPS, sizeof *sn.s.maps);
     sn.s.lists = calloc(DEMO_MAX_LISTS, sizeof *sn.s.lists);
@@ -133,10 +142,9 @@ static void run_child(const struct stage *stage, const struct demo_sequence *seq
         sn.s.h.after = os_stats();
         demo_take_snapshot(&sn, &ch);
         place_result(&sn.s.h, &ch, result);
-        send_step(out, &sn.s);
+        send_step(page, &sn.s);
     }
-    fclose(out);
-    _exit(0);
+    return true;
 }
 
 /* ---- the parent -------------------------------------------------------------------------------- */
@@ -174,33 +182,33 @@ static void free_step(struct demo_step *s)
     free(s->links);
 }
 
-int demo_run_sequence(const struct stage *stage, const struct demo_sequence *seq, struct demo_run *run)
+/* Why the run stopped before its last op, from how its child ended. */
+static void describe_failure(struct demo_run *run, const struct sandbox_job *job)
 {
-    *run = (struct demo_run){.stage = stage, .seq = seq};
-    run->steps = calloc(seq->op_count + 1, sizeof *run->steps);
-    int fds[2];
-    if (run->steps == NULL || pipe(fds) != 0)
-        return -1;
-    fflush(NULL);                                /* the child must not write our buffered output again */
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        run_child(stage, seq, fds[1]);
-    }
-    close(fds[1]);
-    FILE *in = fdopen(fds[0], "r");
-    if (in == NULL) {
-        close(fds[0]);
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        return -1;
-    }
-    while (run->step_count < seq->op_count) {
+    char statement[64];
+    demo_statement(&run->seq->ops[run->step_count], statement, sizeof statement);
+    int number = run->stage->number;
+    size_t op = run->step_count + 1;
+    if (job->outcome == SANDBOX_TIMEOUT)
+        snprintf(run->failure, sizeof run->failure, "stage %d hung (no answer in %d s) at op %zu: %s",
+                 number, CHILD_SECONDS, op, statement);
+    else if (job->signal != 0)
+        snprintf(run->failure, sizeof run->failure, "stage %d crashed with %s at op %zu: %s",
+                 number, strsignal(job->signal), op, statement);
+    else
+        snprintf(run->failure, sizeof run->failure, "stage %d stopped (exit status %d) at op %zu: %s",
+                 number, job->exit_status, op, statement);
+}
+
+/* Reads the steps the child wrote, as many as are whole. */
+static void receive_steps(struct demo_run *run, const struct sandbox_job *job)
+{
+    if (job->result_bytes == 0)
+        return;
+    FILE *in = fmemopen(job->result, job->result_bytes, "r");
+    if (in == NULL)
+        return;
+    while (run->step_count < run->seq->op_count) {
         struct demo_step *s = &run->steps[run->step_count];
         if (!receive_step(in, s)) {
             free_step(s);
@@ -210,22 +218,31 @@ int demo_run_sequence(const struct stage *stage, const struct demo_sequence *seq
         run->step_count++;
     }
     fclose(in);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        continue;
-    if (run->step_count < seq->op_count) {
-        char statement[64];
-        demo_statement(&seq->ops[run->step_count], statement, sizeof statement);
-        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
-            snprintf(run->failure, sizeof run->failure, "stage %d hung (no answer in %d s) at op %zu: %s",
-                     stage->number, CHILD_SECONDS, run->step_count + 1, statement);
-        else if (WIFSIGNALED(status))
-            snprintf(run->failure, sizeof run->failure, "stage %d crashed with %s at op %zu: %s",
-                     stage->number, strsignal(WTERMSIG(status)), run->step_count + 1, statement);
-        else
-            snprintf(run->failure, sizeof run->failure, "stage %d stopped (exit status %d) at op %zu: %s",
-                     stage->number, WIFEXITED(status) ? WEXITSTATUS(status) : -1, run->step_count + 1, statement);
+}
+
+int demo_run_sequence(const struct stage *stage, const struct demo_sequence *seq, struct demo_run *run)
+{
+    *run = (struct demo_run){.stage = stage, .seq = seq};
+    run->steps = calloc(seq->op_count + 1, sizeof *run->steps);
+    if (run->steps == NULL)
+        return -1;
+    struct demo_job arg = {stage, seq};
+    struct sandbox_job job = {
+        .body = run_child,
+        .arg = &arg,
+        .limits = {.wall_seconds = CHILD_SECONDS},
+        .result_cap = seq->op_count * step_bytes_max(),
+        .share_terminal = true,
+    };
+    sandbox_run_all(&job, 1, 1);
+    if (!job.started) {
+        sandbox_job_release(&job);
+        return -1;
     }
+    receive_steps(run, &job);
+    if (run->step_count < seq->op_count)
+        describe_failure(run, &job);
+    sandbox_job_release(&job);
     demo_explain_run(run);
     return 0;
 }

@@ -3,8 +3,8 @@
  * A run replays one sequence on one stage in a fresh child process (the seam and the stage keep
  * per-process state, so every run starts from an empty heap). After each operation the child records
  * a snapshot: the heap as chunks or blocks, the mappings, the free lists or bins rebuilt from memory,
- * and the seam's counters; it sends the snapshots back through a pipe. The parent adds the one line
- * in the lecture's words (demo_explain.c) and draws (demo_text.c, demo_html.c).
+ * and the seam's counters; the snapshots come back as its sandbox job's result. The parent adds the
+ * one line in the lecture's words (demo_explain.c) and draws (demo_text.c, demo_html.c).
  *
  * Every address is an offset: from the heap start for heap memory, from the first mapping the run
  * made for mappings. So a picture is the same on every run.
@@ -59,7 +59,16 @@ struct demo_list {
     size_t bad_target;           /* ... where it points, as a heap offset (or ~0 outside the heap) */
 };
 
-/* The fixed part of one step; the arrays follow it in the pipe. */
+/* What heap_walk found wrong after an op (stages 3-5), as its report has it; demo_walk_text words it. */
+struct demo_walk {
+    size_t problems;             /* 0: the chunks tile the heap, footers agree, free chunks are coalesced */
+    bool tiling_broken;
+    size_t first_bad;            /* where the tiling broke, as a heap offset */
+    char tiling_problem[80];     /* heap_walk's words for what was wrong there */
+    size_t footer_mismatches, adjacent_free_pairs;
+};
+
+/* The fixed part of one step; the arrays follow it in the child's result. */
 struct demo_step_head {
     struct trace_op op;
     bool result_null;            /* malloc/realloc returned NULL */
@@ -72,8 +81,7 @@ struct demo_step_head {
     size_t list_count, link_count;
     size_t lists_omitted;
     size_t unlisted_free;        /* free chunks that no list reaches */
-    size_t walk_problems;        /* from heap_walk: broken tiling, footer mismatches, uncoalesced pairs */
-    char walk_problem[96];
+    struct demo_walk walk;
 };
 
 struct demo_step {
@@ -103,9 +111,9 @@ struct demo_run {
     char failure[160];           /* set when the child crashed or hung: what happened, at which op */
 };
 
-/* Replays seq on stage in a forked child and collects a snapshot per op. Returns 0, or -1 when the
- * run could not start; a crash or a hang of the stage is recorded in run->failure, with the steps
- * made before it kept. */
+/* Replays seq on stage in a child (a sandbox job) and collects a snapshot per op. Returns 0, or -1
+ * when the run could not start; a crash or a hang of the stage is recorded in run->failure, with the
+ * steps made before it kept. */
 int demo_run_sequence(const struct stage *stage, const struct demo_sequence *seq, struct demo_run *run);
 
 void demo_run_free(struct demo_run *run);
@@ -118,6 +126,9 @@ const struct demo_block *demo_find_block(const struct demo_step *s, size_t offse
 
 /* Fills each step's story from the snapshots before and after it (demo_explain.c). */
 void demo_explain_run(struct demo_run *run);
+
+/* What the heap walk found wrong, like "2 pair(s) of adjacent free chunks", or "" for a sound heap. */
+void demo_walk_text(const struct demo_walk *w, char *buf, size_t cap);
 
 /* The system calls a step made, like "sbrk 1, brk 1 (break +8192)", or "none". */
 void demo_syscalls_text(const struct demo_step *s, char *buf, size_t cap);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "heapwalk.h"
@@ -165,8 +166,7 @@ void demo_take_snapshot(struct demo_snapshot *sn, struct demo_child *ch)
     struct demo_step *s = &sn->s;
     s->h.block_count = s->h.blocks_omitted = s->h.map_count = s->h.maps_omitted = 0;
     s->h.list_count = s->h.link_count = s->h.lists_omitted = s->h.unlisted_free = 0;
-    s->h.walk_problems = 0;
-    s->h.walk_problem[0] = '\0';
+    memset(&s->h.walk, 0, sizeof s->h.walk);
     sn->free_count = 0;
     sn->ch = ch;
     sn->heap_start = os_heap_start();
@@ -175,19 +175,17 @@ void demo_take_snapshot(struct demo_snapshot *sn, struct demo_child *ch)
 
     if (ch->stage->walkable) {
         struct heap_walk_report report;
-        s->h.walk_problems = heap_walk(sn->heap_start, heap_end, visit_chunk, sn, &report);
+        struct demo_walk *w = &s->h.walk;
+        w->problems = heap_walk(sn->heap_start, heap_end, visit_chunk, sn, &report);
+        w->footer_mismatches = report.footer_mismatches;
+        w->adjacent_free_pairs = report.adjacent_free_pairs;
         if (report.tiling_broken) {
             add_block(sn, (struct demo_block){.offset = chunk_offset(sn->heap_start, report.first_bad),
                                               .bytes = (size_t)(heap_end - (char *)report.first_bad),
                                               .owner = -1, .kind = BLOCK_BAD});
-            snprintf(s->h.walk_problem, sizeof s->h.walk_problem, "%s at offset %zu", report.tiling_problem,
-                     chunk_offset(sn->heap_start, report.first_bad));
-        } else if (report.footer_mismatches > 0) {
-            snprintf(s->h.walk_problem, sizeof s->h.walk_problem, "%zu footer(s) differ from their header",
-                     report.footer_mismatches);
-        } else if (report.adjacent_free_pairs > 0) {
-            snprintf(s->h.walk_problem, sizeof s->h.walk_problem, "%zu pair(s) of adjacent free chunks",
-                     report.adjacent_free_pairs);
+            w->tiling_broken = true;
+            w->first_bad = chunk_offset(sn->heap_start, report.first_bad);
+            snprintf(w->tiling_problem, sizeof w->tiling_problem, "%s", report.tiling_problem);
         }
         demo_rebuild_lists(sn);
     } else {

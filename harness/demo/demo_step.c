@@ -1,5 +1,5 @@
 /* demo_step.c: reading one recorded step of a demo: the statement of its op, a block by its offset,
- * and the system calls it made, in words.
+ * what the heap walk found, and the system calls it made, in words.
  */
 #include "demo_model.h"
 
@@ -28,6 +28,20 @@ const struct demo_block *demo_find_block(const struct demo_step *s, size_t offse
         if (s->blocks[i].offset == offset)
             return &s->blocks[i];
     return NULL;
+}
+
+void demo_walk_text(const struct demo_walk *w, char *buf, size_t cap)
+{
+    if (w->problems == 0)
+        snprintf(buf, cap, "%s", "");
+    else if (w->tiling_broken)
+        snprintf(buf, cap, "%s at offset %zu", w->tiling_problem, w->first_bad);
+    else if (w->footer_mismatches > 0)
+        snprintf(buf, cap, "%zu footer(s) differ from their header", w->footer_mismatches);
+    else if (w->adjacent_free_pairs > 0)
+        snprintf(buf, cap, "%zu pair(s) of adjacent free chunks", w->adjacent_free_pairs);
+    else
+        snprintf(buf, cap, "problems found");
 }
 
 void demo_syscalls_text(const struct demo_step *s, char *buf, size_t cap)

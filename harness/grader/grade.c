@@ -37,7 +37,7 @@ static void usage(FILE *out)
           "  --out PATH    write the report to PATH instead of stdout\n"
           "  --only GLOB   run only the tests whose names match (e.g. 'api.*,checker.*')\n"
           "  --jobs N      tests run at once (default: the number of cores)\n"
-          "  --timeout S   CPU-time limit of each test (default 2; the wall-clock limit is 3 times it)\n"
+          "  --timeout S   CPU-time limit of the submission in each test (default 2; wall clock: 5 times it)\n"
           "  --memory MIB  memory limit of each test (default 256)\n"
           "  --quick       smaller workloads (the kit's determinism check)\n"
           "  --list        list the tests that would run, with their points, and stop\n"
@@ -158,7 +158,8 @@ int cmd_grade(int argc, char **argv)
     if (res.messages != NULL && (status == 2 || o.grading.show_warnings))
         fputs(res.messages, stderr);                    /* the compiler's errors, or its warnings */
     if (status == 2) {
-        fprintf(stderr, "heapkit grade: %s\n", res.why);
+        if (!res.compile_error)                         /* a compile error: the messages said it */
+            fprintf(stderr, "heapkit grade: %s\n", res.why);
         report_file_discard(&out_file);
     } else {
         print_report(out_file.stream, &res.report, o.format);

@@ -1,4 +1,4 @@
-/* grade_heap.c: the grader's independent heap walk and list reconstruction (grade_heap.h). */
+/* grade_heap.c: the grader's independent heap walk, its lists (free_lists.h) and their audit (grade_heap.h). */
 #include "grade_heap.h"
 
 #include <stdarg.h>
@@ -33,46 +33,14 @@ static int collect_chunk(chunk_t *c, void *arg)
     return 0;
 }
 
-static size_t find_in(chunk_t *const *items, size_t n, const chunk_t *c)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if ((uintptr_t)items[mid] < (uintptr_t)c)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && items[lo] == c ? lo : SIZE_MAX;
-}
-
 size_t heap_view_free_index(const struct heap_view *v, const chunk_t *c)
 {
-    return find_in(v->free_chunks, v->free_count, c);
+    return chunk_index_in(v->free_chunks, v->free_count, c);
 }
 
 size_t heap_view_chunk_index(const struct heap_view *v, const chunk_t *c)
 {
-    return find_in(v->chunks, v->chunk_count, c);
-}
-
-/* Follows the next links from each head, numbering the lists. */
-static void follow_lists(struct heap_view *v, const size_t *in_degree)
-{
-    for (size_t i = 0; i < v->free_count; i++) {
-        if (in_degree[i] != 0)
-            continue;
-        size_t list = v->head_count++;
-        v->heads[list] = v->free_chunks[i];
-        v->list_length[list] = 0;
-        size_t at = i;
-        while (at != SIZE_MAX && v->list_of[at] == SIZE_MAX) {
-            v->list_of[at] = list;
-            v->list_length[list]++;
-            chunk_t *next = chunk_next_free(v->free_chunks[at]);
-            at = next == NULL ? SIZE_MAX : heap_view_free_index(v, next);
-        }
-    }
+    return chunk_index_in(v->chunks, v->chunk_count, c);
 }
 
 bool heap_view_build(struct heap_view *v)
@@ -86,37 +54,24 @@ bool heap_view_build(struct heap_view *v)
     v->chunk_count = col.count;
     size_t n = v->walk.free_chunks;
     v->free_chunks = malloc((n + 1) * sizeof *v->free_chunks);
-    v->list_of = malloc((n + 1) * sizeof *v->list_of);
-    v->heads = malloc((n + 1) * sizeof *v->heads);
-    v->list_length = malloc((n + 1) * sizeof *v->list_length);
-    size_t *in_degree = calloc(n + 1, sizeof *in_degree);
-    if (v->free_chunks == NULL || v->list_of == NULL || v->heads == NULL || v->list_length == NULL ||
-        in_degree == NULL) {
-        free(in_degree);
+    if (v->free_chunks == NULL)
         return false;
-    }
     for (size_t i = 0; i < v->chunk_count; i++)
         if (chunk_is_free(v->chunks[i]) && v->free_count < n)
             v->free_chunks[v->free_count++] = v->chunks[i];
-    for (size_t i = 0; i < v->free_count; i++) {
-        v->list_of[i] = SIZE_MAX;
-        chunk_t *next = chunk_next_free(v->free_chunks[i]);
-        size_t j = next == NULL ? SIZE_MAX : heap_view_free_index(v, next);
-        if (j != SIZE_MAX)
-            in_degree[j]++;
-    }
-    follow_lists(v, in_degree);
-    free(in_degree);
-    return true;
+    bool built = free_lists_build(&v->lists, v->free_chunks, v->free_count);
+    v->list_of = v->lists.list_of;
+    v->heads = v->lists.heads;
+    v->head_count = v->lists.list_count;
+    v->list_length = v->lists.length;
+    return built;
 }
 
 void heap_view_release(struct heap_view *v)
 {
     free(v->chunks);
     free(v->free_chunks);
-    free(v->list_of);
-    free(v->heads);
-    free(v->list_length);
+    free_lists_release(&v->lists);
     memset(v, 0, sizeof *v);
 }
 
@@ -179,7 +134,7 @@ static bool audit_links(const struct heap_view *v, int stage_number, char *why, 
         if (v->list_of[i] == SIZE_MAX)
             return violation(why, cap, "free chunk at offset 0x%zx (%zu bytes) is on no list reachable from a head "
                              "(a cycle, or two lists joined)", off(v->free_chunks[i]), chunk_size(v->free_chunks[i]));
-    /* A chunk reached twice: follow_lists stops at it, so the list that reaches it last ends early. */
+    /* A chunk reached twice: following a list stops at it, so the list that reaches it last ends early. */
     for (size_t i = 0; i < v->free_count; i++) {
         chunk_t *next = chunk_next_free(v->free_chunks[i]);
         size_t j = next == NULL ? SIZE_MAX : heap_view_free_index(v, next);

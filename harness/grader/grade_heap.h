@@ -1,11 +1,12 @@
 /* grade_heap.h: the grader's own view of a stage 3-5 heap, read from memory through common/chunk.h.
  *
  * The stages keep their list heads in static variables the grader cannot see, so the lists are
- * reconstructed from the chunks alone: a list head is a free chunk that no other free chunk's next
- * names (stages 4-5: and whose prev is NULL). The reconstruction never follows a pointer that is not
- * the address of a free chunk found by the heap walk, so a broken heap cannot crash the grader.
- * Limitation, by construction: a lost free chunk whose next is NULL looks like a list of one; it is
- * caught when the stage keeps one list (3, 4), or when its size already has a bin (5).
+ * rebuilt from the free chunks alone (harness/heapview/free_lists.h: a head is a free chunk that no
+ * other free chunk's next names; stages 4-5 must also give it a NULL prev, which the audit checks).
+ * The rebuild never follows a pointer that is not the address of a free chunk found by the heap
+ * walk, so a broken heap cannot crash the grader. Limitation, by construction: a lost free chunk
+ * whose next is NULL looks like a list of one; it is caught when the stage keeps one list (3, 4), or
+ * when its size already has a bin (5).
  */
 #ifndef HEAPKIT_GRADE_HEAP_H
 #define HEAPKIT_GRADE_HEAP_H
@@ -14,6 +15,7 @@
 #include <stddef.h>
 
 #include "chunk.h"
+#include "free_lists.h"
 #include "heapwalk.h"
 
 struct heap_view {
@@ -23,6 +25,7 @@ struct heap_view {
     size_t chunk_count;
     chunk_t **free_chunks;          /* the free chunks, in address order */
     size_t free_count;
+    struct free_lists lists;        /* the lists rebuilt from free_chunks; the four fields below name its parts */
     size_t *list_of;                /* per free chunk: the index of its list, or SIZE_MAX */
     chunk_t **heads;                /* the list heads found */
     size_t head_count;

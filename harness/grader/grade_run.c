@@ -21,13 +21,15 @@
 #include "grade_test.h"
 #include "os_sim.h"
 #include "remote_stage.h"
-#include "runner_copy.h"
 #include "runner_link.h"
 #include "stages.h"
 #include "tracefile.h"
 #include "workloads.h"
 
-enum { OUTPUT_CAP = 4096, WALL_FACTOR = 3 };
+/* The submission's budget is the runner's CPU limit (--timeout). The test's child does the grader's
+ * share of the work on the same CPU (filling and checking payloads, serving the seam): it may use
+ * GRADER_CPU_FACTOR times that, and the test as a whole WALL_FACTOR times it in wall-clock time. */
+enum { OUTPUT_CAP = 4096, GRADER_CPU_FACTOR = 3, WALL_FACTOR = 5 };
 static const size_t SEAM_RESERVE_BYTES = ((size_t)8 << 30) + ((size_t)8 << 20);
 
 /* One test of one stage, as planned. */
@@ -225,7 +227,6 @@ static int prepare(const struct grade_options *o, struct grade_result *res, int 
     char why[SUBMISSION_PATH_MAX * 2 + 200], built[SUBMISSION_PATH_MAX + 32];
     if (!kit_locate(root, build, why, sizeof why))
         return refuse(res, "%.1000s", why);
-    runner_copies_remove();                  /* a batch: the previous student's runner */
     for (int n = STAGE_FIRST; n <= STAGE_LAST; n++) {
         remote_stage_set_runner(n, NULL);
         if (o->stage != 0 && o->stage != n)
@@ -242,8 +243,7 @@ static int prepare(const struct grade_options *o, struct grade_result *res, int 
         } else {
             snprintf(built, sizeof built, "%s/%s/runner", build, stage_folder(n));
         }
-        if (!runner_copy(built, runners[n], sizeof runners[n], why, sizeof why))
-            return refuse(res, "%.1000s", why);
+        snprintf(runners[n], sizeof runners[n], "%s", built);
         remote_stage_set_runner(n, runners[n]);
     }
     *stage_count = 0;
@@ -294,7 +294,7 @@ int grade_run(const struct grade_options *o, struct grade_result *res)
     for (size_t i = 0; i < count; i++)
         res->jobs[i] = (struct sandbox_job){
             .body = run_item, .arg = &res->plan->items[i],
-            .limits = { .cpu_seconds = o->timeout_s, .wall_seconds = WALL_FACTOR * o->timeout_s,
+            .limits = { .cpu_seconds = GRADER_CPU_FACTOR * o->timeout_s, .wall_seconds = WALL_FACTOR * o->timeout_s,
                         .memory_bytes = o->memory_bytes, .reserve_bytes = SEAM_RESERVE_BYTES,
                         .output_cap = OUTPUT_CAP, .start_by = o->give_up_after > 0 ? start + o->give_up_after : 0 } };
     sandbox_run_all(res->jobs, count, o->jobs);

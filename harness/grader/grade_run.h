@@ -11,7 +11,7 @@
 #include "submission.h"
 
 enum { GRADE_DEFAULT_MEMORY_MIB = 256 };
-#define GRADE_DEFAULT_TIMEOUT_S 2.0    /* CPU seconds per test; the wall-clock limit is 3 times it */
+#define GRADE_DEFAULT_TIMEOUT_S 2.0    /* the runner's CPU seconds per test; wall clock 5 times it */
 
 struct grade_options {
     int stage;                   /* 0 = all six */

@@ -8,12 +8,15 @@
  * and the few calls the C library makes at startup, answered with an error instead of run (they only
  * read facts: the program's path, whether stdout is a terminal). Its own limits it may read and
  * lower (prlimit64 of itself): every hard limit equals its soft one, so none can be raised. Anything else -- open, socket,
- * ptrace, fork, kill of another process, setsid, timers, sleeping -- kills the process with SIGSYS.
+ * ptrace, fork, kill of another process, setsid, timers, sleeping, any exec but the runner's own from
+ * its descriptor -- kills the process with SIGSYS.
  * Sleeping and timers are refused so that a runner can only run while the grader waits for it.
  */
+#define _GNU_SOURCE                  /* AT_EMPTY_PATH */
 #include "runner_filter.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +25,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "protocol.h"
 
 #ifdef HAVE_SECCOMP
@@ -51,7 +55,7 @@ static bool deny_quietly(scmp_filter_ctx ctx, int nr, int error)
     return seccomp_rule_add(ctx, SCMP_ACT_ERRNO((uint32_t)error), nr, 0) == 0;
 }
 
-bool runner_filter_load(const char *path, char *why, size_t why_cap)
+bool runner_filter_load(char *why, size_t why_cap)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
     if (ctx == NULL) {
@@ -66,7 +70,8 @@ bool runner_filter_load(const char *path, char *why, size_t why_cap)
     const struct scmp_arg_cmp answer_fd = arg_cmp(0, SCMP_CMP_EQ, PROTOCOL_ANSWER_FD, 0);
     const struct scmp_arg_cmp to_self = arg_cmp(0, SCMP_CMP_EQ, self, 0);
     const struct scmp_arg_cmp of_self = arg_cmp(0, SCMP_CMP_EQ, 0, 0);
-    const struct scmp_arg_cmp this_path = arg_cmp(0, SCMP_CMP_EQ, (scmp_datum_t)(uintptr_t)path, 0);
+    const struct scmp_arg_cmp the_program[2] = { arg_cmp(0, SCMP_CMP_EQ, PROTOCOL_PROGRAM_FD, 0),
+                                                 arg_cmp(4, SCMP_CMP_EQ, AT_EMPTY_PATH, 0) };
 
     bool ok = allow(ctx, SCMP_SYS(mmap), 1, &no_exec) && allow(ctx, SCMP_SYS(mprotect), 1, &no_exec) &&
               allow(ctx, SCMP_SYS(munmap), 0, NULL) && allow(ctx, SCMP_SYS(mremap), 0, NULL) &&
@@ -83,7 +88,7 @@ bool runner_filter_load(const char *path, char *why, size_t why_cap)
               allow(ctx, SCMP_SYS(clock_gettime), 0, NULL) && allow(ctx, SCMP_SYS(gettimeofday), 0, NULL) &&
               allow(ctx, SCMP_SYS(time), 0, NULL) && allow(ctx, SCMP_SYS(getrandom), 0, NULL) &&
               /* the C library's startup, in a static program */
-              allow(ctx, SCMP_SYS(execve), 1, &this_path) && allow(ctx, SCMP_SYS(arch_prctl), 0, NULL) &&
+              allow(ctx, SCMP_SYS(execveat), 2, the_program) && allow(ctx, SCMP_SYS(arch_prctl), 0, NULL) &&
               allow(ctx, SCMP_SYS(set_tid_address), 0, NULL) && allow(ctx, SCMP_SYS(set_robust_list), 0, NULL) &&
               allow(ctx, SCMP_SYS(rseq), 0, NULL) && allow(ctx, SCMP_SYS(prlimit64), 1, &of_self) &&
               deny_quietly(ctx, SCMP_SYS(readlink), ENOENT) && deny_quietly(ctx, SCMP_SYS(ioctl), ENOTTY) &&
@@ -106,11 +111,16 @@ bool runner_filter_load(const char *path, char *why, size_t why_cap)
 
 bool runner_filter_available(void) { return false; }
 
-bool runner_filter_load(const char *path, char *why, size_t why_cap)
+bool runner_filter_load(char *why, size_t why_cap)
 {
-    (void)path;
     snprintf(why, why_cap, "built without libseccomp");
     return false;
 }
 
 #endif
+
+/* confine.h's hook: the protections line says whether the runner's filter is in force. */
+bool confine_seccomp_available(void)
+{
+    return runner_filter_available();
+}

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -44,7 +45,7 @@ static struct {
     uint64_t sample_state;           /* this process's own randomness: the runner cannot predict it */
     struct runner_spec spec;
     struct sandbox_page *page;
-    char protections[160];
+    char protections[512];
 } rl = { .cpu_at_answer = -1 };
 
 static double now_seconds(void)
@@ -147,8 +148,6 @@ static void runner_died(const char *what)
     rl.pid = 0;
     close(rl.command_fd);
     close(rl.answer_fd);
-    double cpu = (double)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                 (double)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     char sigbuf[64];
     if (WIFEXITED(status) && WEXITSTATUS(status) >= 126 && rl.cpu_at_answer < 0)
         finish_with(SANDBOX_CRASH, NULL, "the runner %s could not be started (status %d; its output says why)",
@@ -158,7 +157,9 @@ static void runner_died(const char *what)
                     "a submission may not close or write the grader's pipes");
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
-        if ((sig == SIGKILL || sig == SIGXCPU) && cpu + 0.05 >= ceil(rl.spec.cpu_seconds))
+        /* Nothing here sends SIGKILL to a runner that is still owed an answer: it is the kernel's, at
+         * the CPU limit (hard = soft), and the rusage may count a little less than the limit's clock. */
+        if (sig == SIGKILL || sig == SIGXCPU)
             finish_with(SANDBOX_TIMEOUT, what, "timed out after %.0f s of CPU time", ceil(rl.spec.cpu_seconds));
         if (sig == SIGSYS)
             finish_with(SANDBOX_CRASH, what, "killed by %s (a system call an allocator has no need of: the "
@@ -391,28 +392,33 @@ void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *r
 
 /* ---- starting ---------------------------------------------------------------------------------------- */
 
-/* In the forked child: the four descriptors at their protocol numbers, confinement, filter, exec. */
-static void exec_runner(const int fds[4])
+/* In the forked child: the descriptors at their protocol numbers, confinement, filter, exec. The
+ * program is exec'd from the descriptor the grader opened before dropping privileges, so the
+ * unprivileged uid needs no way through the folders that hold it (a checkout under /root, a 0700
+ * submission folder): only execute permission on the file itself. */
+static void exec_runner(const int fds[5])
 {
-    static const int wanted[4] = { PROTOCOL_COMMAND_FD, PROTOCOL_ANSWER_FD, PROTOCOL_HEAP_FD, PROTOCOL_MAP_FD };
-    int high[4];
-    for (int i = 0; i < 4; i++)
+    enum { KEPT = 5 };
+    static const int wanted[KEPT] = { PROTOCOL_COMMAND_FD, PROTOCOL_ANSWER_FD, PROTOCOL_HEAP_FD, PROTOCOL_MAP_FD,
+                                      PROTOCOL_PROGRAM_FD };
+    int high[KEPT];
+    for (int i = 0; i < KEPT; i++)
         high[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, HIGH_FD);     /* out of the way of the targets */
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < KEPT; i++)
         if (high[i] < 0 || dup2(high[i], wanted[i]) != wanted[i])
             _exit(126);
+    fcntl(PROTOCOL_PROGRAM_FD, F_SETFD, FD_CLOEXEC);          /* gone once the runner runs */
     char why[256] = "";
     struct confine_limits lim = {
         .cpu_seconds = rl.spec.cpu_seconds, .wall_seconds = rl.spec.wall_seconds,
         .memory_bytes = 0 /* below, last */, .file_bytes = 0,
         .processes = 0, .files = RUNNER_FILES,
     };
-    if (!confine_child_enter(&lim, confine_uid_for_slot(rl.spec.slot), wanted, 4, why, sizeof why)) {
+    if (!confine_child_enter(&lim, confine_uid_for_slot(rl.spec.slot), wanted, KEPT, why, sizeof why)) {
         fprintf(stderr, "heapkit: the runner could not be confined: %s\n", why);
         _exit(126);
     }
-    const char *path = rl.spec.path;
-    if (runner_filter_available() && !runner_filter_load(path, why, sizeof why)) {
+    if (runner_filter_available() && !runner_filter_load(why, sizeof why)) {
         fprintf(stderr, "heapkit: the runner's system-call filter could not be loaded: %s\n", why);
         _exit(126);
     }
@@ -423,17 +429,16 @@ static void exec_runner(const int fds[4])
     if (setrlimit(RLIMIT_AS, &as) != 0 || setrlimit(RLIMIT_DATA, &data) != 0)
         _exit(126);
     char *argv[] = { "heapkit-runner", NULL }, *envp[] = { NULL };
-    execve(path, argv, envp);
+    syscall(SYS_execveat, PROTOCOL_PROGRAM_FD, "", argv, envp, AT_EMPTY_PATH);
+    fprintf(stderr, "heapkit: the runner %s could not be executed as uid %u: %s\n", rl.spec.path,
+            (unsigned)geteuid(), strerror(errno));
     _exit(127);
 }
 
 static void describe_protections(void)
 {
-    const struct confine_caps *caps = confine_probe();
-    snprintf(rl.protections, sizeof rl.protections, "%s; %s; cpu-time check between calls",
-             confine_protections_text(false),
-             !runner_filter_available() ? "NO seccomp filter (not built with libseccomp, or under valgrind)" :
-             caps->seccomp ? "seccomp filter" : "NO seccomp filter (libseccomp missing)");
+    snprintf(rl.protections, sizeof rl.protections, "%s; every answer checked against shared memory; CPU-time "
+             "check between calls", confine_protections_text(false));
 }
 
 void runner_start(const struct runner_spec *spec, struct sandbox_page *page)
@@ -456,16 +461,18 @@ void runner_start(const struct runner_spec *spec, struct sandbox_page *page)
     if (!os_sim_share(&heap_fd, &map_fd) || pipe2(command, O_CLOEXEC) != 0 || pipe2(answer, O_CLOEXEC) != 0)
         finish_with(SANDBOX_CRASH, NULL, "the test could not be started: the shared heap or the runner's pipes: %s",
                     strerror(errno));
-    if (access(spec->path, X_OK) != 0)
+    int program_fd = open(spec->path, O_RDONLY | O_CLOEXEC);
+    if (program_fd < 0)
         finish_with(SANDBOX_CRASH, NULL, "the test could not be started: the runner %s: %s", spec->path, strerror(errno));
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
         finish_with(SANDBOX_CRASH, NULL, "the test could not be started: fork: %s", strerror(errno));
     if (pid == 0) {
-        int fds[4] = { command[0], answer[1], heap_fd, map_fd };
+        int fds[5] = { command[0], answer[1], heap_fd, map_fd, program_fd };
         exec_runner(fds);
     }
+    close(program_fd);
     close(command[0]);
     close(answer[1]);
     signal(SIGPIPE, SIG_IGN);        /* a dead runner shows as a failed write, handled as its death */

@@ -26,6 +26,7 @@ enum {
     PROTOCOL_ANSWER_FD = 4,        /* the runner writes answers and seam requests here */
     PROTOCOL_HEAP_FD = 5,          /* the shared heap file, mapped at OS_SIM_SHARED_ADDR, then closed */
     PROTOCOL_MAP_FD = 6,           /* the shared mapping region's file, mapped right after it */
+    PROTOCOL_PROGRAM_FD = 7,       /* before exec only: the runner program, opened by the grader */
     PROTOCOL_BATCH_MAX = 1024,     /* operations in one BATCH command */
     PROTOCOL_MAPPINGS_MAX = 4096,  /* mappings in one MAPPINGS reply (more: the list is cut short) */
 };

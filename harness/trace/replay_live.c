@@ -12,15 +12,20 @@
 bool live_init(struct live_set *set, unsigned ids)
 {
     set->blocks = calloc(ids == 0 ? 1 : ids, sizeof *set->blocks);
+    set->ranked = calloc(ids == 0 ? 1 : ids, sizeof *set->ranked);
+    set->count = 0;
     set->root = LIVE_NO_NODE;
     set->random = 0x9e3779b97f4a7c15ull;
-    return set->blocks != NULL;
+    return set->blocks != NULL && set->ranked != NULL;
 }
 
 void live_release(struct live_set *set)
 {
     free(set->blocks);
+    free(set->ranked);
     set->blocks = NULL;
+    set->ranked = NULL;
+    set->count = 0;
 }
 
 static uint32_t next_priority(struct live_set *set)
@@ -68,6 +73,8 @@ void live_insert(struct live_set *set, unsigned id)
     unsigned lo, hi;
     treap_split(b, set->root, live_block_start(&b[id]), &lo, &hi);
     set->root = treap_merge(b, treap_merge(b, lo, id), hi);
+    b[id].rank = set->count;
+    set->ranked[set->count++] = id;
 }
 
 void live_remove(struct live_set *set, unsigned id)
@@ -77,6 +84,9 @@ void live_remove(struct live_set *set, unsigned id)
     treap_split(b, set->root, live_block_start(&b[id]), &lo, &mid);
     treap_split(b, mid, live_block_start(&b[id]) + 1, &mid, &hi);
     set->root = treap_merge(b, lo, hi);         /* mid is the block itself */
+    unsigned last = set->ranked[--set->count];  /* the last ranked block takes its place */
+    set->ranked[b[id].rank] = last;
+    b[last].rank = b[id].rank;
 }
 
 /* The live block that overlaps [start, end), or LIVE_NO_NODE: the block with the greatest start below

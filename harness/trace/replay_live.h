@@ -1,7 +1,10 @@
-/* replay_live.h: the checked replay's live blocks, a treap keyed by payload address (replay_live.c).
+/* replay_live.h: a set of live blocks, a treap keyed by payload address (replay_live.c): the checked
+ * replay's, and the foundation tests' (tests/foundation).
  *
- * The nodes live in a table indexed by trace id, allocated once before the replay starts, so that
- * inserting and removing never call malloc.
+ * The nodes live in a table indexed by id (a trace id, or a number the test hands out), allocated once
+ * before the work starts, so that inserting and removing never call malloc. Besides finding the block
+ * a new payload overlaps in O(log n), the set numbers its blocks 0 .. count-1 in no particular order,
+ * so a test can pick one at random in O(1).
  */
 #ifndef HEAPKIT_REPLAY_LIVE_H
 #define HEAPKIT_REPLAY_LIVE_H
@@ -20,6 +23,7 @@ struct live_block {
     size_t since_op;           /* the op that allocated it */
     unsigned left, right;      /* treap children, LIVE_NO_NODE for none */
     uint32_t priority;
+    unsigned rank;             /* its place in live_set.ranked while in the tree */
     bool live;
 };
 
@@ -27,6 +31,8 @@ struct live_set {
     struct live_block *blocks; /* one per id */
     unsigned root;
     uint64_t random;           /* xorshift state for priorities */
+    unsigned *ranked;          /* the ids in the tree, count of them, in no particular order */
+    unsigned count;
 };
 
 static inline uintptr_t live_block_start(const struct live_block *b) { return (uintptr_t)b->mem; }
@@ -48,5 +54,8 @@ void live_remove(struct live_set *set, unsigned id);
 
 /* The live block that overlaps [start, end), or LIVE_NO_NODE. */
 unsigned live_find_overlap(const struct live_set *set, uintptr_t start, uintptr_t end);
+
+/* The id of the k-th block in the tree (0 <= k < set->count), for picking one at random. */
+static inline unsigned live_at(const struct live_set *set, unsigned k) { return set->ranked[k]; }
 
 #endif

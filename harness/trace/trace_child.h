@@ -1,9 +1,10 @@
 /* trace_child.h: running one replay in a fresh child process (for heapkit trace and bench).
  *
  * A stage keeps static state and the simulated seam is per process, so every replay that must start
- * from an empty heap runs in a fork()ed child. The child sends its result back through a pipe; if
- * it dies, the parent learns the signal and the op being replayed (replay_current_op), so a crash
- * is reported at its op and the other traces still run.
+ * from an empty heap runs in a child of its own: a sandbox job (harness/sandbox) that shares the
+ * terminal. The job's result comes back as the sandbox job's result; if the child dies, the parent
+ * learns the signal and the op being replayed (replay_current_op), so a crash is reported at its op
+ * and the other traces still run.
  */
 #ifndef HEAPKIT_TRACE_CHILD_H
 #define HEAPKIT_TRACE_CHILD_H

@@ -1,31 +1,40 @@
 #!/usr/bin/env python3
 """Grades a Gradescope submission with heapkit and writes Gradescope's results.json.
 
-    python3 gradescope_results.py [--root /autograder]
+    python3 gradescope_results.py [--root /autograder] [--runner-uids LO-HI]
 
 Layout under the root (Gradescope's; the kit's tests use a fake root):
     source/heapkit/                   the handout tree, built by setup.sh (build/heapkit)
-    source/heapkit-assignment.json    the assigned stages, each with its tests and points
-    submission/                       what the student uploaded
-    results/results.json              written here
+    source/heapkit-assignment.json    the assigned stages, each with its tests and points (tools/package)
+    submission/                       what the student uploaded (never built in place)
+    results/results.json              written here, once, at the end
 
-Where a stage's file is looked for in submission/ (first match wins, searched at any depth):
-    <stage folder>/heapmgr.c (e.g. stage4_dlist/heapmgr.c: a whole repository or folder upload),
-    <stage folder>.c, stage<N>.c, stage<N>_heapmgr.c, and, when only one stage is assigned, heapmgr.c.
-
-Each stage is graded by `build/heapkit grade --stage N --src FILE --format json` (docs/grading.md);
-each of its tests becomes one Gradescope test with the grader's message and the submission's
-captured output. A missing file, a compile error or a grading that dies gives one failed test worth
-the stage's full points, with the reason, so the total's maximum never changes.
+For each assigned stage, in order:
+1. Find the stage's file in submission/ (first match wins, at any depth, links not followed):
+   <stage folder>/heapmgr.c (a whole repository or folder upload), <stage folder>.c, stage<N>.c,
+   stage<N>_heapmgr.c, and, when only one stage is assigned, heapmgr.c.
+2. Copy it into a private folder (mode 0700; engine_run.copy_submission refuses a link or a
+   special file) and grade the copy: `build/heapkit grade --stage N --src COPY --format gradescope
+   --out PRIVATE/results.json`, with the assignment's time limit.
+3. Check what the grader wrote against the assignment's tests (validate_results.gradescope_stage).
+   A missing file, a compile error, a grading that dies or times out, or a report that cannot be
+   believed is one failed test worth the stage's full points, with the reason: the maximum never
+   changes.
+Then every process left under the runners' uids is killed, and results.json is written once, under
+a temporary name in results/ and renamed. Whatever goes wrong, results.json is written (score 0 and
+the reason), never just a traceback.
 """
 import argparse
 import json
 import os
-import subprocess
+import shutil
 import sys
 import time
+import traceback
 
-OUTPUT_CAP = 8000          # characters of one test's output shown on Gradescope
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import engine_run as er             # noqa: E402  (shipped next to this file)
+import validate_results as vr       # noqa: E402
 
 
 def find_submission(submission, stage, only_stage):
@@ -33,7 +42,7 @@ def find_submission(submission, stage, only_stage):
     folder, n = stage['folder'], stage['stage']
     names = [f'{folder}.c', f'stage{n}.c', f'stage{n}_heapmgr.c']
     found = {}
-    for d, dirs, files in os.walk(submission):
+    for d, dirs, files in os.walk(submission):      # os.walk does not follow links to folders
         dirs.sort()
         depth = os.path.relpath(d, submission).count(os.sep)
         for f in sorted(files):
@@ -52,98 +61,107 @@ def find_submission(submission, stage, only_stage):
     return None
 
 
-def last_report(text):
-    """The last {"heapkit_grade": ...} object of the grader's output (see the batch grader)."""
-    decoder = json.JSONDecoder()
-    at = len(text)
-    while True:
-        at = text.rfind('{', 0, at)
-        if at < 0:
-            return None
-        if text[at + 1:].lstrip().startswith('"heapkit_grade"'):
-            try:
-                obj, _ = decoder.raw_decode(text[at:])
-                return obj
-            except ValueError:
-                pass
-
-
-def clip(text, cap=OUTPUT_CAP):
-    return text if len(text) <= cap else text[:cap] + f'\n... ({len(text) - cap} more characters)'
-
-
-def whole_stage_failure(stage, what, output):
-    return [{'name': f'stage {stage["stage"]} ({stage["lecture_name"]}): {what}',
-             'number': f'{stage["stage"]}.0', 'score': 0, 'max_score': stage['max_score'],
-             'status': 'failed', 'output': clip(output), 'visibility': 'visible'}]
-
-
-def grade_stage(heapkit_dir, stage, path, timeout):
-    """The Gradescope tests for one stage."""
+def grade_stage(heapkit_dir, stage, path, timeout, work, uids):
+    """(tests, line for the summary) of one stage: graded from a private copy, checked."""
     n = stage['stage']
-    cmd = ['build/heapkit', 'grade', '--stage', str(n), '--src', os.path.abspath(path), '--format', 'json']
+    shown = os.path.basename(path)
+    folder = os.path.join(work, f'stage{n}')
+    os.mkdir(folder, 0o700)
     try:
-        res = subprocess.run(cmd, cwd=heapkit_dir, capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return whole_stage_failure(stage, 'grading timed out',
-                                   f'Grading {path} did not finish within {timeout} s.')
-    out = res.stdout.decode('utf-8', 'replace')
-    err = res.stderr.decode('utf-8', 'replace')
-    if res.returncode == 2:
-        return whole_stage_failure(stage, 'does not compile',
-                                   f'{os.path.basename(path)} does not compile:\n\n{err}')
-    report = last_report(out) if res.returncode in (0, 1) else None
-    if report is None:
-        why = (f'killed by signal {-res.returncode}' if res.returncode < 0
-               else f'ended with status {res.returncode}')
-        return whole_stage_failure(stage, 'grading failed', f'The grader {why}.\n{err}')
-    tests = []
-    for i, t in enumerate((t for t in report.get('tests', []) if t.get('stage', n) == n), 1):
-        passed = t.get('status') == 'pass'
-        text = '' if passed else t.get('message', '')
-        if not passed and t.get('outcome') not in (None, 'fail', 'pass'):
-            text = f'[{t["outcome"]}] {text}'
-        if t.get('output'):
-            text += ('\n\n' if text else '') + 'What the allocator printed:\n' + t['output']
-        tests.append({'name': f'stage {n}: {t.get("name", "?")}', 'number': f'{n}.{i}',
-                      'score': t.get('score', 0), 'max_score': t.get('max_score', 0),
-                      'status': 'passed' if passed else 'failed', 'output': clip(text),
-                      'visibility': 'visible'})
-    graded_max = sum(t['max_score'] for t in tests)
-    if graded_max < stage['max_score']:
-        tests.append({'name': f'stage {n}: tests that did not run', 'number': f'{n}.{len(tests) + 1}',
-                      'score': 0, 'max_score': stage['max_score'] - graded_max, 'status': 'failed',
-                      'output': 'The grader\'s report did not include every test of this stage.',
-                      'visibility': 'visible'})
-    return tests
+        copy = er.copy_submission(path, folder)
+    except er.SubmissionError as e:
+        return [vr.whole_stage_failure(stage, 'file not accepted', f'{e}.')], f'{e}'
+    out = os.path.join(folder, 'results.json')
+    cmd = [os.path.join(heapkit_dir, 'build', 'heapkit'), 'grade', '--stage', str(n), '--src', copy,
+           '--format', 'gradescope', '--out', out]
+    ending = er.run_grader(cmd, heapkit_dir, timeout, folder)
+    er.kill_runner_uids(uids)
+    if ending.timed_out:
+        return [vr.whole_stage_failure(stage, 'grading timed out',
+                                       f'Grading {shown} did not finish within {timeout} s.')], 'timed out'
+    if ending.status == 2:
+        return [vr.whole_stage_failure(stage, 'does not compile',
+                                       f'{shown} does not compile:\n\n{ending.stderr}')], 'does not compile'
+    if ending.status not in (0, 1):
+        return [vr.whole_stage_failure(stage, 'grading failed',
+                                       f'The grader {ending.describe()}.\n{ending.stderr}')], 'grading failed'
+    text, cut = er.read_capped(out, er.REPORT_CAP)
+    why = ('the grader wrote no report' if not os.path.exists(out) else
+           f'the report is larger than {er.REPORT_CAP} bytes' if cut else None)
+    if why:
+        return [vr.whole_stage_failure(stage, 'grading report refused',
+                                       f'The grader {ending.describe()}, but {why}: 0 points. '
+                                       f'Please tell your instructor.')], f'report refused: {why}'
+    tests, notes, summary = vr.gradescope_stage(stage, text)
+    got = sum(t['score'] for t in tests)
+    line = f'{got:g} of {stage["max_score"]:g} points from {shown}'
+    protections = [l for l in summary.splitlines() if l.startswith('protections:')]
+    if protections:
+        line += f' ({protections[0]})'
+    if notes:
+        line += '\n    ' + '\n    '.join(notes[:10])
+    return tests, line
+
+
+def grade_all(root, assignment, uids):
+    """Every assigned stage's tests, and the summary's lines."""
+    heapkit_dir = os.path.join(root, 'source', 'heapkit')
+    submission = os.path.join(root, 'submission')
+    stages = assignment['stages']
+    timeout = assignment.get('timeout', 600)
+    tests, lines = [], []
+    work = er.private_folder('heapkit-gradescope-')
+    try:
+        for stage in stages:
+            path = find_submission(submission, stage, len(stages) == 1)
+            if path is None:
+                tests.append(vr.whole_stage_failure(
+                    stage, 'no file submitted',
+                    f'No file for stage {stage["stage"]} was found. Upload {stage["folder"]}/heapmgr.c '
+                    f'(or a file named {stage["folder"]}.c or stage{stage["stage"]}.c).'))
+                lines.append(f'{vr.stage_title(stage)}: no file found')
+                continue
+            stage_tests, line = grade_stage(heapkit_dir, stage, path, timeout, work, uids)
+            tests += stage_tests
+            lines.append(f'{vr.stage_title(stage)}: {line}')
+    finally:
+        er.kill_runner_uids(uids)
+        shutil.rmtree(work, ignore_errors=True)
+    return tests, lines
+
+
+def failed_everywhere(assignment, why):
+    """The results when the front end itself cannot go on: every stage 0, with the reason."""
+    stages = assignment.get('stages') if isinstance(assignment, dict) else None
+    if isinstance(stages, list) and stages and all(isinstance(s, dict) and 'max_score' in s for s in stages):
+        try:
+            return [vr.whole_stage_failure(s, 'autograder error', why) for s in stages]
+        except (KeyError, TypeError):
+            pass
+    return [{'name': 'autograder error', 'number': '0.0', 'score': 0, 'max_score': 0, 'status': 'failed',
+             'output': vr.clip(why), 'visibility': 'visible'}]
 
 
 def main(argv):
     ap = argparse.ArgumentParser()
     ap.add_argument('--root', default=os.environ.get('HEAPKIT_AUTOGRADER_ROOT', '/autograder'))
+    ap.add_argument('--runner-uids', default=None, help='LO-HI: the uids whose processes are killed')
     args = ap.parse_args(argv)
     root = args.root
     started = time.monotonic()
-    heapkit_dir = os.path.join(root, 'source', 'heapkit')
-    with open(os.path.join(root, 'source', 'heapkit-assignment.json'), encoding='utf-8') as f:
-        assignment = json.load(f)
-    stages = assignment['stages']
-    submission = os.path.join(root, 'submission')
-    tests, lines = [], []
-    for stage in stages:
-        path = find_submission(submission, stage, len(stages) == 1)
-        if path is None:
-            tests += whole_stage_failure(
-                stage, 'no file submitted',
-                f'No file for stage {stage["stage"]} was found. Upload {stage["folder"]}/heapmgr.c '
-                f'(or a file named {stage["folder"]}.c or stage{stage["stage"]}.c).')
-            lines.append(f'stage {stage["stage"]}: no file found')
-            continue
-        stage_tests = grade_stage(heapkit_dir, stage, path, assignment.get('timeout', 600))
-        tests += stage_tests
-        got = sum(t['score'] for t in stage_tests)
-        lines.append(f'stage {stage["stage"]} ({stage["lecture_name"]}): {got:g} of {stage["max_score"]:g} '
-                     f'points from {os.path.relpath(path, submission)}')
+    assignment = {}
+    try:
+        # Read before anything of the submission runs: nothing it does later can change it.
+        with open(os.path.join(root, 'source', 'heapkit-assignment.json'), encoding='utf-8') as f:
+            assignment = vr.check_assignment(json.load(f))
+        uids = er.runner_uid_range(assignment, args.runner_uids)
+        tests, lines = grade_all(root, assignment, uids)
+    except Exception as e:          # noqa: BLE001  (results.json must be written whatever happened)
+        why = f'The autograder itself failed ({type(e).__name__}: {e}); no points were given. ' \
+              f'Please tell your instructor.'
+        print(traceback.format_exc(), file=sys.stderr)
+        tests, lines = failed_everywhere(assignment, why), [why]
+        er.kill_runner_uids(er.runner_uid_range(assignment, args.runner_uids))
     results = {
         'score': sum(t['score'] for t in tests),
         'execution_time': round(time.monotonic() - started, 2),
@@ -152,9 +170,7 @@ def main(argv):
         'stdout_visibility': 'hidden',
         'tests': tests,
     }
-    os.makedirs(os.path.join(root, 'results'), exist_ok=True)
-    with open(os.path.join(root, 'results', 'results.json'), 'w', encoding='utf-8') as f:
-        json.dump(results, f, indent=2)
+    er.write_atomically(os.path.join(root, 'results', 'results.json'), json.dumps(results, indent=2) + '\n')
     print('\n'.join(lines))
     return 0
 

@@ -10,38 +10,21 @@
  * STAGE_NUMBER and STAGE_NAME come from the build (mk/foundation.mk).
  */
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "blocks.h"
 #include "heapmgr.h"
 #include "heapwalk.h"
+#include "held.h"
 #include "os_sim.h"
+#include "suite.h"
 
 enum { STRESS_OPS = 20000, MAX_REQ_BYTES = 20000 };
 
 static bool stage_walkable(void) { return STAGE_NUMBER >= 3 && STAGE_NUMBER <= 5; }
-
-static int failures;
-
-static void report(bool ok, const char *test, const char *fmt, ...)
-{
-    if (ok) {
-        printf("PASS %s/%s\n", STAGE_NAME, test);
-        return;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL %s/%s: ", STAGE_NAME, test);
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    failures++;
-}
 
 static uint32_t rng_state = 12345;
 
@@ -72,67 +55,67 @@ static bool heap_is_valid(size_t op, char *why, size_t why_cap)
     return true;
 }
 
-/* One random operation on set; returns false with why filled in on the first problem. */
-static bool random_op(struct block_set *set, size_t op, char *why, size_t why_cap)
+/* One random operation on the held blocks; returns false with why filled in on the first problem. */
+static bool random_op(struct held *h, size_t op, char *why, size_t why_cap)
 {
     uint32_t choice = rng() % 10;
-    if (set->count > 0 && choice < 4) {                                  /* free */
-        struct block b = blocks_take(set, rng() % set->count);
-        size_t bad = blocks_first_bad_byte(&b, b.req_bytes);
+    if (h->set.count > 0 && choice < 4) {                                /* free */
+        struct live_block b = held_take(h, rng() % h->set.count);
+        size_t bad = held_damage(&b, b.bytes);
         if (bad != SIZE_MAX) {
-            snprintf(why, why_cap, "operation %zu free(%zu-byte block): byte %zu was overwritten before the free", op, b.req_bytes, bad);
+            snprintf(why, why_cap, "operation %zu free(%zu-byte block): byte %zu was overwritten before the free", op, b.bytes, bad);
             return false;
         }
         heapmgr_free(b.mem);
         return true;
     }
     size_t req_bytes = 1 + rng() % MAX_REQ_BYTES;
-    struct block b = {NULL, req_bytes, rng()};
-    if (set->count > 0 && choice < 6) {                                  /* realloc */
-        struct block old = blocks_take(set, rng() % set->count);
-        size_t keep = old.req_bytes < req_bytes ? old.req_bytes : req_bytes;
-        b.mem = heapmgr_realloc(old.mem, req_bytes);
-        if (b.mem == NULL) {
+    void *mem;
+    if (h->set.count > 0 && choice < 6) {                                /* realloc */
+        struct live_block old = held_take(h, rng() % h->set.count);
+        size_t keep = old.bytes < req_bytes ? old.bytes : req_bytes;
+        mem = heapmgr_realloc(old.mem, req_bytes);
+        if (mem == NULL) {
             snprintf(why, why_cap, "operation %zu realloc(%zu bytes) returned NULL on an unlimited heap", op, req_bytes);
             return false;
         }
-        b.seed = old.seed;
-        size_t bad = blocks_first_bad_byte(&b, keep);
+        struct live_block moved = old;
+        moved.mem = mem;
+        size_t bad = held_damage(&moved, keep);
         if (bad != SIZE_MAX) {
-            snprintf(why, why_cap, "operation %zu realloc %zu -> %zu bytes: byte %zu not kept", op, old.req_bytes, req_bytes, bad);
+            snprintf(why, why_cap, "operation %zu realloc %zu -> %zu bytes: byte %zu not kept", op, old.bytes, req_bytes, bad);
             return false;
         }
-        b.seed = rng();
     } else {                                                             /* malloc */
-        b.mem = heapmgr_malloc(req_bytes);
-        if (b.mem == NULL) {
+        mem = heapmgr_malloc(req_bytes);
+        if (mem == NULL) {
             snprintf(why, why_cap, "operation %zu malloc(%zu) returned NULL on an unlimited heap", op, req_bytes);
             return false;
         }
     }
-    if (!chunk_is_aligned(b.mem)) {
-        snprintf(why, why_cap, "operation %zu returned %p, not 16-byte aligned", op, (void *)b.mem);
+    if (!chunk_is_aligned(mem)) {
+        snprintf(why, why_cap, "operation %zu returned %p, not 16-byte aligned", op, mem);
         return false;
     }
-    struct block clash;
-    if (!blocks_add(set, b, &clash)) {
+    const struct live_block *clash;
+    if (!held_add(h, mem, req_bytes, &clash)) {
         snprintf(why, why_cap, "operation %zu returned [%p, +%zu) overlapping the live block [%p, +%zu)", op,
-                 (void *)b.mem, b.req_bytes, (void *)clash.mem, clash.req_bytes);
+                 mem, req_bytes, clash->mem, clash->bytes);
         return false;
     }
-    blocks_fill(&b);
     return true;
 }
 
 static void test_stress(void)
 {
-    struct block_set set = {0};
+    struct held h;
+    held_init(&h, STRESS_OPS);
     char why[256] = "";
     bool ok = true;
     for (size_t op = 1; ok && op <= STRESS_OPS; op++)
-        ok = random_op(&set, op, why, sizeof why) && heap_is_valid(op, why, sizeof why);
-    report(ok, "stress_20000_random_ops", "%s", why);
-    free(set.items);
+        ok = random_op(&h, op, why, sizeof why) && heap_is_valid(op, why, sizeof why);
+    suite_verdict(ok, "stress_20000_random_ops", "%s", why);
+    held_release(&h);
 }
 
 /* ---- counters ---------------------------------------------------------------------------------- */
@@ -145,7 +128,7 @@ static void test_counters_minimal(void)
         heapmgr_free(heapmgr_malloc(1 + i % 100));
     struct os_stats after = os_stats();
     unsigned long moves = after.break_moves - before.break_moves;
-    report(moves == mallocs, "one_break_move_per_malloc", "expected %zu break moves for %zu mallocs, saw %lu",
+    suite_verdict(moves == mallocs, "one_break_move_per_malloc", "expected %zu break moves for %zu mallocs, saw %lu",
            mallocs, mallocs, moves);
 }
 
@@ -161,7 +144,7 @@ static void test_counters_pad(void)
     struct os_stats after = os_stats();
     unsigned long calls = os_stats_calls(&after) - os_stats_calls(&before);
     unsigned long allowed = (unsigned long)(total_bytes / 8192) + 1 + 1;   /* + the first os_sbrk(0) */
-    report(calls <= allowed, "at_most_one_call_per_8192_bytes",
+    suite_verdict(calls <= allowed, "at_most_one_call_per_8192_bytes",
            "requested %zu bytes (each rounded up to 16): expected at most %lu seam calls, saw %lu", total_bytes, allowed, calls);
 }
 
@@ -180,7 +163,7 @@ static void test_counters_reuse(void)
         if (round >= 2)
             grown_after_warmup += after.heap_bytes - before.heap_bytes;
     }
-    report(grown_after_warmup == 0, "reuses_freed_memory",
+    suite_verdict(grown_after_warmup == 0, "reuses_freed_memory",
            "expected the heap to stop growing after 2 rounds of the same malloc/free cycle; it grew %zu bytes more",
            grown_after_warmup);
 }
@@ -195,15 +178,15 @@ static void test_counters_mmap(void)
     for (size_t i = 0; i < 300; i++)
         heapmgr_free(held[i]);
     struct os_stats after = os_stats();
-    report(mid.mmap_calls - before.mmap_calls == 300, "one_mmap_per_malloc", "expected 300 os_mmap calls, saw %lu",
+    suite_verdict(mid.mmap_calls - before.mmap_calls == 300, "one_mmap_per_malloc", "expected 300 os_mmap calls, saw %lu",
            mid.mmap_calls - before.mmap_calls);
-    report(after.munmap_calls - mid.munmap_calls == 300 && after.bad_munmaps == 0, "one_munmap_per_free",
+    suite_verdict(after.munmap_calls - mid.munmap_calls == 300 && after.bad_munmaps == 0, "one_munmap_per_free",
            "expected 300 exact os_munmap calls, saw %lu (%lu of a wrong address or length)",
            after.munmap_calls - mid.munmap_calls, after.bad_munmaps);
-    report(after.mapped_bytes == 0 && after.mappings == 0, "all_mapped_bytes_returned",
+    suite_verdict(after.mapped_bytes == 0 && after.mappings == 0, "all_mapped_bytes_returned",
            "expected 0 mapped bytes once everything is freed, %zu bytes in %zu mappings remain", after.mapped_bytes,
            after.mappings);
-    report(after.heap_bytes == 0, "no_heap_at_all", "expected the break never to move, heap is %zu bytes", after.heap_bytes);
+    suite_verdict(after.heap_bytes == 0, "no_heap_at_all", "expected the break never to move, heap is %zu bytes", after.heap_bytes);
 }
 
 static void test_counters(void)
@@ -218,13 +201,13 @@ static void test_counters(void)
 
 /* ---- faults ------------------------------------------------------------------------------------ */
 
-/* Frees everything in set after checking each block's contents; false on the first bad block. */
-static bool free_all_intact(struct block_set *set)
+/* Frees every held block after checking its contents; false when one was damaged. */
+static bool free_all_intact(struct held *h)
 {
     bool intact = true;
-    while (set->count > 0) {
-        struct block b = blocks_take(set, set->count - 1);
-        intact = intact && blocks_first_bad_byte(&b, b.req_bytes) == SIZE_MAX;
+    while (h->set.count > 0) {
+        struct live_block b = held_take(h, h->set.count - 1);
+        intact = intact && held_damage(&b, b.bytes) == SIZE_MAX;
         heapmgr_free(b.mem);
     }
     return intact;
@@ -232,65 +215,65 @@ static bool free_all_intact(struct block_set *set)
 
 static void test_limit(void)
 {
-    struct block_set set = {0};
+    enum { MALLOCS = 4000 };
+    struct held h;
+    held_init(&h, MALLOCS);
     os_sim_set_limit(2u << 20);                 /* 2 MiB of heap and mappings in all */
     size_t nulls = 0, op = 0;
     int bad_checks = 0;
-    for (; op < 4000 && nulls < 50; op++) {
-        struct block b = {heapmgr_malloc(1 + rng() % 8000), 0, rng()};
+    for (; op < MALLOCS && nulls < 50; op++) {
+        void *mem = heapmgr_malloc(1 + rng() % 8000);
         bad_checks += heapmgr_check() != 0;
-        if (b.mem == NULL) {
+        if (mem == NULL) {
             nulls++;
             continue;
         }
-        b.req_bytes = 1 + rng() % 16;           /* fill only a little: the size is what counts */
-        struct block clash;
-        if (!blocks_add(&set, b, &clash))
+        const struct live_block *clash;
+        if (!held_add(&h, mem, 1 + rng() % 16, &clash))   /* fill only a little: the size is what counts */
             break;
-        blocks_fill(&b);
     }
-    bool intact = free_all_intact(&set);
-    free(set.items);
+    bool intact = free_all_intact(&h);
+    held_release(&h);
     bad_checks += heapmgr_check() != 0;
     os_sim_set_limit(0);
-    report(nulls > 0 && bad_checks == 0 && intact, "limited_heap_gives_null",
+    suite_verdict(nulls > 0 && bad_checks == 0 && intact, "limited_heap_gives_null",
            "with a 2 MiB limit: expected malloc to return NULL and heapmgr_check() to stay 0 with blocks intact; "
            "saw %zu NULLs in %zu mallocs, %d failed checks, blocks %s", nulls, op, bad_checks, intact ? "intact" : "damaged");
 }
 
 static void test_fail_nth(void)
 {
-    struct block_set set = {0};
+    enum { MALLOCS = 3000 };
+    struct held h;
+    held_init(&h, MALLOCS);
     size_t nulls = 0;
     int bad_checks = 0;
     char why[256] = "";
     bool ok = true;
-    for (size_t op = 1; ok && op <= 3000; op++) {
+    for (size_t op = 1; ok && op <= MALLOCS; op++) {
         os_sim_fail_nth(1 + op % 3);            /* one of the next three seam calls fails */
         size_t req_bytes = 1 + rng() % 12000;
-        struct block b = {heapmgr_malloc(req_bytes), req_bytes, rng()};
+        void *mem = heapmgr_malloc(req_bytes);
         os_sim_fail_nth(0);
         bad_checks += heapmgr_check() != 0;
-        if (b.mem == NULL) {
+        if (mem == NULL) {
             nulls++;
         } else {
-            struct block clash;
-            ok = blocks_add(&set, b, &clash);
+            const struct live_block *clash;
+            ok = held_add(&h, mem, req_bytes, &clash);
             if (!ok)
                 snprintf(why, sizeof why, "operation %zu returned a block overlapping a live one after an injected failure", op);
-            else
-                blocks_fill(&b);
         }
-        if (ok && set.count > 0 && rng() % 2)
-            heapmgr_free(blocks_take(&set, rng() % set.count).mem);
+        if (ok && h.set.count > 0 && rng() % 2)
+            heapmgr_free(held_take(&h, rng() % h.set.count).mem);
     }
-    bool intact = free_all_intact(&set);
-    free(set.items);
+    bool intact = free_all_intact(&h);
+    held_release(&h);
     bad_checks += heapmgr_check() != 0;
     if (ok && (nulls == 0 || bad_checks != 0 || !intact))
         snprintf(why, sizeof why, "expected some NULLs, heapmgr_check() == 0 throughout and intact blocks; saw %zu NULLs, %d failed checks, blocks %s",
                  nulls, bad_checks, intact ? "intact" : "damaged");
-    report(ok && nulls > 0 && bad_checks == 0 && intact, "failed_seam_call_gives_null", "%s", why);
+    suite_verdict(ok && nulls > 0 && bad_checks == 0 && intact, "failed_seam_call_gives_null", "%s", why);
 }
 
 /* ---- segv -------------------------------------------------------------------------------------- */
@@ -331,11 +314,11 @@ static void write_past_a_stage_block(void)
 static void test_segv(void)
 {
     int sig = signal_of(write_past_the_break);
-    report(sig == SIGSEGV, "write_past_break_faults", "expected SIGSEGV writing one byte past a page-end break, got %s",
+    suite_verdict(sig == SIGSEGV, "write_past_break_faults", "expected SIGSEGV writing one byte past a page-end break, got %s",
            sig ? strsignal(sig) : "no signal");
     if (STAGE_NUMBER == 1) {
         sig = signal_of(write_past_a_stage_block);
-        report(sig == SIGSEGV, "write_past_malloc_block_faults",
+        suite_verdict(sig == SIGSEGV, "write_past_malloc_block_faults",
                "expected SIGSEGV writing one byte past the break after malloc(4096), got %s", sig ? strsignal(sig) : "no signal");
     }
 }
@@ -343,6 +326,7 @@ static void test_segv(void)
 int main(int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "";
+    suite_name_prefix(STAGE_NAME "/");
     if (strcmp(what, "stress") == 0)
         test_stress();
     else if (strcmp(what, "counters") == 0)
@@ -356,5 +340,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s stress|counters|faults|segv\n", argv[0]);
         return 2;
     }
-    return failures == 0 ? 0 : 1;
+    return suite_exit_status();
 }

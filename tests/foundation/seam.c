@@ -8,17 +8,11 @@
 #include <unistd.h>
 
 #include "os_sim.h"
-
-static int failures;
+#include "suite.h"
 
 static void check(bool ok, const char *name, const char *expected)
 {
-    if (ok)
-        printf("PASS seam/%s\n", name);
-    else {
-        printf("FAIL seam/%s: expected %s\n", name, expected);
-        failures++;
-    }
+    suite_verdict(ok, name, "expected %s", expected);
 }
 
 static int signal_in_child(void (*body)(void *), void *arg)
@@ -129,9 +123,10 @@ static void test_many_mappings(void)
 
 int main(void)
 {
+    suite_name_prefix("seam/");
     test_break();
     test_limit_and_injection();
     test_mappings();
     test_many_mappings();
-    return failures == 0 ? 0 : 1;
+    return suite_exit_status();
 }

@@ -7,13 +7,13 @@
  * Prints PASS/FAIL lines for tests/suites/40-trace.
  */
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "replay.h"
+#include "suite.h"
 #include "trace_child.h"
 #include "tracefile.h"
 #include "workloads.h"
@@ -73,27 +73,11 @@ static void *broken_realloc(void *mem, size_t req_bytes)
 static int broken_check(void) { return 0; }
 static void *broken_calloc(size_t n, size_t each) { return broken_malloc(n * each); }
 
-static const struct stage broken = {9, "broken", "a broken bump allocator", false, broken_malloc, broken_free,
-                                    broken_realloc, broken_check, broken_calloc, NULL};
-
-static int failures;
-
-static void verdict(bool ok, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void verdict(bool ok, const char *name, const char *fmt, ...)
-{
-    if (ok) {
-        printf("PASS %s\n", name);
-        return;
-    }
-    failures++;
-    printf("FAIL %s: ", name);
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-}
+static const struct stage broken = {
+    .number = 9, .folder = "broken", .lecture_name = "a broken bump allocator", .walkable = false,
+    .malloc = broken_malloc, .free = broken_free, .realloc = broken_realloc, .check = broken_check,
+    .calloc = broken_calloc,
+};
 
 /* a 0 64; a 1 32; a 2 32; f 0; f 1; f 2 */
 static struct trace four_ops(void)
@@ -113,7 +97,7 @@ static void expect_failure(const char *name, enum fault f, size_t want_op, const
     struct trace t = four_ops();
     struct replay_check_result r;
     replay_checked((struct replay_target){&broken}, &t, (struct replay_check_options){1, false}, &r);
-    verdict(!r.ok && r.failed_op == want_op && strstr(r.why, want_words) != NULL, name,
+    suite_verdict(!r.ok && r.failed_op == want_op && strstr(r.why, want_words) != NULL, name,
             "expected a failure at op %zu saying '%s'; got ok=%d at op %zu: %s", want_op, want_words, r.ok,
             r.failed_op, r.why);
 }
@@ -141,19 +125,19 @@ int main(void)
     struct replay_check_result r;
     struct child_outcome outcome;
     bool delivered = child_run(crash_job, NULL, &r, sizeof r, 10, &outcome);
-    verdict(!delivered && outcome.signal == SIGSEGV && outcome.op_known && outcome.op == 2,
+    suite_verdict(!delivered && outcome.signal == SIGSEGV && outcome.op_known && outcome.op == 2,
             "a crash in a child is reported with its signal and op",
             "expected SIGSEGV at op 2; got delivered=%d signal=%d op_known=%d op=%zu (%s)", delivered,
             outcome.signal, outcome.op_known, outcome.op, outcome.why);
 
     struct trace w;
     if (workload_make("RandomRandom", 5000, 4096, 7, &w) != 0) {
-        verdict(false, "the C library passes a random workload", "workload_make failed");
+        suite_verdict(false, "the C library passes a random workload", "workload_make failed");
     } else {
         replay_checked((struct replay_target){NULL}, &w, (struct replay_check_options){0, false}, &r);
-        verdict(r.ok && w.op_count == 10000, "the C library passes a random workload (no false alarm)",
+        suite_verdict(r.ok && w.op_count == 10000, "the C library passes a random workload (no false alarm)",
                 "expected ok over 10000 ops; got ok=%d ops=%zu: %s", r.ok, w.op_count, r.why);
         trace_free(&w);
     }
-    return failures == 0 ? 0 : 1;
+    return suite_exit_status();
 }
