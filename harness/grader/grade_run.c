@@ -142,7 +142,7 @@ static bool run_item(struct sandbox_page *page, void *arg)
     const struct item *it = arg;
     struct grade_ctx ctx = { .stage = stage_get(it->stage), .page = page, .memory_limit = it->memory_bytes,
                              .param = it->param, .quick = it->quick };
-    struct runner_spec spec = { .path = ctx.stage->runner, .slot = page->slot, .cpu_seconds = it->timeout_s,
+    struct runner_spec spec = { .path = ctx.stage->runner, .slot = page->slot, .slots = page->slots, .cpu_seconds = it->timeout_s,
                                 .wall_seconds = WALL_FACTOR * it->timeout_s * 0.95, .memory_bytes = it->memory_bytes };
     runner_start(&spec, page);
     os_sim_set_limit(it->memory_bytes);

@@ -19,6 +19,7 @@
 struct runner_spec {
     const char *path;              /* the runner program: build/<stage>/runner or a submission's */
     unsigned slot;                 /* the sandbox slot: picks the CPU and the unprivileged uid */
+    unsigned slots;                /* slots side by side in this grading */
     double cpu_seconds;            /* the runner's own CPU limit */
     double wall_seconds;           /* how long the whole test may wait for it */
     size_t memory_bytes;           /* what the seam may hand out, for the runner's address-space limit */

@@ -255,7 +255,7 @@ static void slot_abandon(struct slot *s, struct sandbox_job *job, const int *fds
     start_failed(job, what);
 }
 
-static bool slot_start(struct slot *s, struct sandbox_job *job, unsigned index)
+static bool slot_start(struct slot *s, struct sandbox_job *job, unsigned index, unsigned slot_count)
 {
     memset(s, 0, sizeof *s);
     if (job->limits.start_by > 0 && now_seconds() > job->limits.start_by) {
@@ -279,6 +279,7 @@ static bool slot_start(struct slot *s, struct sandbox_job *job, unsigned index)
         return false;
     }
     s->page->slot = index;
+    s->page->slots = slot_count;
     s->page->result_fd = -1;
     if (job->result_cap > 0) {
         s->result_fd = memfd_create("heapkit-result", MFD_CLOEXEC);
@@ -507,7 +508,7 @@ void sandbox_run_all(struct sandbox_job *jobs, size_t job_count, unsigned parall
         for (unsigned i = 0; i < parallel && next < job_count; i++) {
             if (slots[i].job != NULL)
                 continue;
-            if (slot_start(&slots[i], &jobs[next], i))
+            if (slot_start(&slots[i], &jobs[next], i, parallel))
                 active++;
             else
                 slots[i].job = NULL;

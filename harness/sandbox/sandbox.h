@@ -34,6 +34,7 @@ struct sandbox_page {
     bool memory_limit_hit;           /* the body saw its memory limit refuse a request */
     volatile size_t op;              /* the operation the body is at (1 = the first); 0 = none yet */
     unsigned slot;                   /* which of the parallel slots runs this job (set by the parent) */
+    unsigned slots;                  /* how many slots run side by side */
     bool has_outcome;                /* the body ended the test with `outcome` (its runner crashed, ...) */
     int outcome;                     /* enum sandbox_outcome, when has_outcome */
     char phase[64];                  /* what the body is doing, in a few words */

@@ -32,7 +32,7 @@ static void hostile_forge_verdicts(void)
         char perms[8];
         if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 || strcmp(perms, "rw-s") != 0 || hi - lo > 8192)
             continue;
-        uint64_t seal = 0x6865617073656a6cull;      /* the grader's seal (harness/grader/sandbox.c) */
+        uint64_t seal = 0x6865617073656a6cull;      /* the grader's seal (harness/sandbox/sandbox.c) */
         int pass = 1;
         memcpy((void *)lo, &seal, sizeof seal);
         memcpy((char *)lo + 8, &pass, sizeof pass);
