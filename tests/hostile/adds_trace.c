@@ -1,7 +1,7 @@
 /* TRICK: a constructor writes a new trace into the kit (@KIT@/tests/traces/zz-hostile-extra.rep):
  *        a test added to every later grading, which changes everyone's maximum.
- * STAGE: 1
- * BASE: stage1_minimal
+ * STAGE: 2
+ * BASE: stage2_pad
  * ALONE: it writes into the kit's tests/traces, which every grading reads
  * EXPECT: zero
  * STOPPED BY: the filter kills the runner at open: every test fails; the runner's uid may write

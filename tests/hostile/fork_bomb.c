@@ -2,8 +2,8 @@
  *        more: the api.huge_requests test), malloc starts a fork bomb: the process forks five times
  *        over, and the 31 copies sit waiting for signals forever. (A real bomb does not stop at 31;
  *        this one does, so that a grader that lets it run does not take the machine down.)
- * STAGE: 1
- * BASE: stage1_minimal
+ * STAGE: 2
+ * BASE: stage2_pad
  * RENAME: malloc
  * EXPECT: below-baseline
  * AFFECTS: api.huge_requests

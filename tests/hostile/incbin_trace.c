@@ -1,8 +1,8 @@
 /* TRICK: the assembler's .incbin puts a trace of the kit (@KIT@/tests/traces/05-coalescing.rep: on
  *        an engine, hidden test data) into the program at build time, and a constructor prints it;
- *        the allocator is the stage 1 reference.
- * STAGE: 1
- * BASE: stage1_minimal
+ *        the allocator is the stage 2 reference.
+ * STAGE: 2
+ * BASE: stage2_pad
  * EXPECT: build-refused
  * STOPPED BY: the confined build sees only the submission and the public headers: the assembler
  *        cannot open the trace, exit 2, and no line of it shows.

@@ -1,8 +1,8 @@
 /* TRICK: when asked for an impossible amount of memory (the api.huge_requests test), malloc blocks
  *        every signal it can and spins forever, so that a grader stopping it with SIGTERM or
  *        SIGXCPU would wait in vain.
- * STAGE: 1
- * BASE: stage1_minimal
+ * STAGE: 2
+ * BASE: stage2_pad
  * RENAME: malloc
  * EXPECT: below-baseline
  * AFFECTS: api.huge_requests

@@ -1,9 +1,9 @@
 /* TRICK: a constructor appends a line to other heapmgr.c files it can reach: a classmate's
  *        (@CLASS@/classmate/heapmgr.c) and the kit's stage 4 reference (@KIT@/stage4_dlist/heapmgr.c).
- *        (A real attack would put a bug in; a comment line is enough to be seen, and to undo.)
- * STAGE: 1
- * BASE: stage1_minimal
- * ALONE: it writes into the kit's stage folder
+ *        (A real attack would put a bug in; a comment line is enough to be seen, and to undo; it names
+ *        the grading, @TOKEN@, so that the suite knows whose it is.)
+ * STAGE: 2
+ * BASE: stage2_pad
  * EXPECT: zero
  * STOPPED BY: the filter kills the runner at open: every test fails, and nothing is written.
  */
@@ -14,7 +14,7 @@
 
 static void hostile_append_line(const char *path)
 {
-    static const char line[] = "/* written by another student's submission */\n";
+    static const char line[] = "/* written by another student's submission: @TOKEN@ */\n";
     int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
     if (fd >= 0) {
         ssize_t written = write(fd, line, strlen(line));

@@ -3,8 +3,8 @@
  *        touches 1 GiB of address space, far past the test's memory limit. When that works it
  *        says so ("HOSTILE-SUCCESS: ..." on stdout, which the suite looks for in every output):
  *        the score alone would not show it.
- * STAGE: 1
- * BASE: stage1_minimal
+ * STAGE: 2
+ * BASE: stage2_pad
  * WRAP: malloc free realloc check
  * EXPECT: baseline
  * STOPPED BY: the runner's hard limits equal its soft limits, so raising fails (the filter allows

@@ -1,7 +1,7 @@
 /* TRICK: a constructor prints a classmate's submission, the heapmgr.c in a folder beside its own
  *        (@CLASS@/classmate/heapmgr.c: the class folder of a batch grading), on stdout.
- * STAGE: 1
- * BASE: stage1_minimal
+ * STAGE: 2
+ * BASE: stage2_pad
  * LIB: show
  * EXPECT: zero
  * STOPPED BY: the filter kills the runner at open: every test fails, and nothing is read.

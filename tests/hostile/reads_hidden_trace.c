@@ -1,7 +1,7 @@
 /* TRICK: a constructor prints the first 16 KiB of a trace the tests replay
  *        (@KIT@/tests/traces/05-coalescing.rep: on an engine, a hidden test's data) on stdout.
- * STAGE: 1
- * BASE: stage1_minimal
+ * STAGE: 2
+ * BASE: stage2_pad
  * LIB: show
  * EXPECT: zero
  * STOPPED BY: the filter kills the runner at open: every test fails, and nothing is read. The

@@ -1,7 +1,7 @@
 /* TRICK: a constructor prints /etc/passwd, whole, on stdout: a file of the machine the grader
  *        runs on, shown back in the grader's output.
- * STAGE: 1
- * BASE: stage1_minimal
+ * STAGE: 2
+ * BASE: stage2_pad
  * LIB: show
  * EXPECT: zero
  * STOPPED BY: the filter kills the runner at open: every test fails, and nothing is read.

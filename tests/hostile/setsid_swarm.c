@@ -1,7 +1,7 @@
 /* TRICK: a constructor leaves 30 processes behind, each in a session of its own (setsid) with its
  *        parent gone, sleeping for a minute: still alive after the grading.
- * STAGE: 1
- * BASE: stage1_minimal
+ * STAGE: 2
+ * BASE: stage2_pad
  * LIB: detach
  * EXPECT: zero
  * STOPPED BY: fork and setsid kill the runner (filter): every test fails; RLIMIT_NPROC would stop

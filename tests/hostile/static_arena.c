@@ -2,8 +2,8 @@
  *        (a bump allocator with a size word before each payload; free does nothing; realloc
  *        copies), so the grader's view of the heap (the break, the seam's counters and limits)
  *        says nothing about it.
- * STAGE: 1
- * BASE: stage1_minimal
+ * STAGE: 2
+ * BASE: stage2_pad
  * RENAME: malloc free realloc
  * EXPECT: below-baseline
  * STOPPED BY: the trusted side fills and checks every payload in the shared heap, where it can see
