@@ -5,7 +5,7 @@
  *   batch.c            the command: options, then find, grade, write the CSV, print the summary
  *   batch_options.c    reading the command line
  *   batch_class.c      what every part uses: text, time, failing, status names, group columns
- *   batch_files.c      folders and files: test, list, read whole, remove a tree
+ *   batch_files.c      folders and files: test, list
  *   batch_find.c       finding each student's submission in the class folder
  *   batch_run.c        grading each student in turn (grade_run.h), with progress
  *   batch_row.c        turning a grading (its report, or why there is none) into a row
@@ -84,10 +84,6 @@ bool batch_ends_with(const char *text, const char *tail);
 /* The visible entries of dir, sorted; NULL when it cannot be read (errno says why). */
 char **batch_list_dir(const char *dir, size_t *count);
 void batch_free_list(char **names, size_t count);
-/* The whole of a file (at most 64 MiB), NUL-terminated; NULL when unreadable. */
-char *batch_read_file(const char *path, size_t *len);
-/* Removes dir and everything in it. */
-void batch_remove_tree(const char *dir);
 
 /* ---- batch_find.c ---- */
 /* One student per folder or .c file of b->dir, in name order; false when b->dir cannot be read. */

@@ -1,5 +1,5 @@
 /* batch_files.c: the folders and files the batch grader handles (batch_class.h): what a path is,
- * a folder's entries in name order, a whole file read into memory, and a folder removed. */
+ * and a folder's entries in name order. */
 #include "batch_class.h"
 
 #include <dirent.h>
@@ -7,9 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-enum { READ_CAP = 64 << 20 };                       /* the most of a file batch_read_file keeps */
 
 bool batch_is_file(const char *path)
 {
@@ -68,49 +65,4 @@ void batch_free_list(char **names, size_t count)
     for (size_t i = 0; i < count; i++)
         free(names[i]);
     free(names);
-}
-
-char *batch_read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf != NULL) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap || cap >= READ_CAP)
-            break;
-        cap *= 2;
-        char *grown = realloc(buf, cap + 1);
-        if (grown == NULL) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = grown;
-    }
-    fclose(f);
-    if (buf != NULL) {
-        buf[n] = '\0';
-        *len = n;
-    }
-    return buf;
-}
-
-void batch_remove_tree(const char *dir)
-{
-    size_t count = 0;
-    char **names = batch_list_dir(dir, &count);
-    for (size_t i = 0; names != NULL && i < count; i++) {
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (batch_is_dir(path))
-            batch_remove_tree(path);
-        else
-            unlink(path);
-    }
-    batch_free_list(names, count);
-    rmdir(dir);
 }

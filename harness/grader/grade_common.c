@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "os_sim.h"
+#include "remote_stage.h"
 #include "runner_link.h"
 #include "replay_pattern.h"
 
@@ -73,47 +74,47 @@ void *g_realloc(struct grade_ctx *t, void *mem, size_t req_bytes)
     return t->stage->realloc(mem, req_bytes);
 }
 
-/* Runs ops in the runner as batches; returns the runner's CPU seconds; results into results[]. */
-static double timed_batch(struct grade_ctx *t, struct protocol_batch_op *ops, size_t n, uint64_t *results)
+/* n operations of one kind (args[i] the first argument, b the second) run back to back in the
+ * runner; results into results[] (malloc'ed, n of them). Returns the runner's CPU seconds. */
+static double timed_batch(struct grade_ctx *t, uint32_t op, const uint64_t *args, uint64_t b, size_t n,
+                          uint64_t *results)
 {
+    struct protocol_batch_op *ops = calloc(n, sizeof *ops);
+    if (ops == NULL)
+        runner_fail_now("the grader itself ran out of memory");
+    for (size_t i = 0; i < n; i++)
+        ops[i] = (struct protocol_batch_op){ .op = op, .a = args != NULL ? args[i] : b, .b = b };
     double before = runner_cpu_seconds();
     runner_batch(ops, n, results);
     double seconds = runner_cpu_seconds() - before;
     t->page->op += n;
+    free(ops);
     return seconds;
 }
 
 double g_free_batch(struct grade_ctx *t, char *const *mem, size_t n)
 {
-    struct protocol_batch_op *ops = calloc(n, sizeof *ops);
-    uint64_t *results = calloc(n, sizeof *results);
-    if (ops == NULL || results == NULL)
+    uint64_t *args = calloc(n, sizeof *args), *results = calloc(n, sizeof *results);
+    if (args == NULL || results == NULL)
         runner_fail_now("the grader itself ran out of memory");
     for (size_t i = 0; i < n; i++)
-        ops[i] = (struct protocol_batch_op){ .op = OP_FREE, .a = (uintptr_t)mem[i] };
-    double seconds = timed_batch(t, ops, n, results);
-    free(ops);
+        args[i] = (uintptr_t)mem[i];
+    double seconds = timed_batch(t, OP_FREE, args, 0, n, results);
+    free(args);
     free(results);
     return seconds;
 }
 
 double g_malloc_batch(struct grade_ctx *t, size_t req_bytes, char **mem, size_t n)
 {
-    struct protocol_batch_op *ops = calloc(n, sizeof *ops);
     uint64_t *results = calloc(n, sizeof *results);
-    if (ops == NULL || results == NULL)
+    if (results == NULL)
         runner_fail_now("the grader itself ran out of memory");
+    double seconds = timed_batch(t, OP_MALLOC, NULL, req_bytes, n, results);
+    char what[64];
+    snprintf(what, sizeof what, "malloc(%zu)", req_bytes);
     for (size_t i = 0; i < n; i++)
-        ops[i] = (struct protocol_batch_op){ .op = OP_MALLOC, .a = req_bytes };
-    double seconds = timed_batch(t, ops, n, results);
-    for (size_t i = 0; i < n; i++) {
-        mem[i] = (char *)(uintptr_t)results[i];
-        /* The same check as every single call's answer (remote_stage.c). */
-        if (mem[i] != NULL && !os_sim_gave(mem[i], req_bytes))
-            runner_fail_now("malloc(%zu) returned %p, which is not memory the seam gave: a block must come from "
-                            "os_sbrk, os_brk or os_mmap", req_bytes, (void *)mem[i]);
-    }
-    free(ops);
+        mem[i] = remote_stage_checked_block(results[i], req_bytes, what);
     free(results);
     return seconds;
 }

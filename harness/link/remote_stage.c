@@ -24,7 +24,7 @@ void remote_stage_set_runner(int n, const char *path)
 }
 
 /* The answer's block [mem, mem + bytes) must be memory the seam handed out. */
-static void *checked_block(uint64_t answer, size_t bytes, const char *what)
+void *remote_stage_checked_block(uint64_t answer, size_t bytes, const char *what)
 {
     void *mem = (void *)(uintptr_t)answer;
     if (mem != NULL && !os_sim_gave(mem, bytes))
@@ -38,7 +38,7 @@ static void *remote_malloc(size_t req_bytes)
 {
     char what[64];
     snprintf(what, sizeof what, "malloc(%zu)", req_bytes);
-    return checked_block(runner_call(OP_MALLOC, req_bytes, 0, what), req_bytes, what);
+    return remote_stage_checked_block(runner_call(OP_MALLOC, req_bytes, 0, what), req_bytes, what);
 }
 
 static void remote_free(void *mem)
@@ -52,7 +52,7 @@ static void *remote_realloc(void *mem, size_t req_bytes)
 {
     char what[80];
     snprintf(what, sizeof what, "realloc(%p, %zu)", mem, req_bytes);
-    return checked_block(runner_call(OP_REALLOC, (uintptr_t)mem, req_bytes, what), req_bytes, what);
+    return remote_stage_checked_block(runner_call(OP_REALLOC, (uintptr_t)mem, req_bytes, what), req_bytes, what);
 }
 
 static void *remote_calloc(size_t n, size_t elem_bytes)
@@ -60,7 +60,7 @@ static void *remote_calloc(size_t n, size_t elem_bytes)
     char what[80];
     snprintf(what, sizeof what, "calloc(%zu, %zu)", n, elem_bytes);
     size_t bytes = elem_bytes != 0 && n > SIZE_MAX / elem_bytes ? 1 : n * elem_bytes;  /* overflow: the api test judges */
-    return checked_block(runner_call(OP_CALLOC, n, elem_bytes, what), bytes, what);
+    return remote_stage_checked_block(runner_call(OP_CALLOC, n, elem_bytes, what), bytes, what);
 }
 
 static int remote_check(void)

@@ -313,6 +313,16 @@ static void check_idle(const char *what)
                         "may run only inside the allocator calls the grader makes", used * 1000, what);
 }
 
+/* The mapping region's file may hold no more memory than the seam mapped: more means the runner
+ * wrote where nothing is mapped (pages it set writable itself). */
+static void check_mapping_file(const char *when, const char *what)
+{
+    size_t file_bytes = os_sim_map_file_bytes(), mapped = os_stats().mapped_bytes;
+    if (file_bytes > mapped)
+        runner_fail_now("%s %s the mapping region holds %zu bytes of memory but the seam mapped only %zu: the "
+                        "allocator wrote to memory it never got from os_mmap", when, what, file_bytes, mapped);
+}
+
 /* After an answer (sampled): nothing may have been written where the seam mapped nothing, and the
  * runner's CPU time is noted for check_idle. */
 static void check_answer(const char *what, bool always)
@@ -321,20 +331,14 @@ static void check_answer(const char *what, bool always)
     if (!always && !sampled())
         return;
     rl.cpu_at_answer = runner_cpu_seconds();
-    size_t file_bytes = os_sim_map_file_bytes(), mapped = os_stats().mapped_bytes;
-    if (file_bytes > mapped)
-        runner_fail_now("after %s the mapping region holds %zu bytes of memory but the seam mapped only %zu: the "
-                        "allocator wrote to memory it never got from os_mmap", what, file_bytes, mapped);
+    check_mapping_file("after", what);
 }
 
 void runner_finish(void)
 {
     if (rl.pid <= 0)
         return;
-    size_t file_bytes = os_sim_map_file_bytes(), mapped = os_stats().mapped_bytes;
-    if (file_bytes > mapped)
-        runner_fail_now("at the end of the test the mapping region holds %zu bytes of memory but the seam mapped only "
-                        "%zu: the allocator wrote to memory it never got from os_mmap", file_bytes, mapped);
+    check_mapping_file("at", "the end of the test");
     runner_stop();
 }
 
