@@ -10,17 +10,27 @@ chunk_t *heap_first_chunk(void *start)
     return chunk_at(chunk_align_up(start));
 }
 
+/* The ways a chunk can break the tiling, each in two wordings: with the invariant's name (the
+ * harness's messages) and without it (a stage's checker, which names its own invariant). */
+#define TILING_INVARIANT "I0 chunks tile the heap: "
+static const struct tiling_words {
+    const char *problem, *what;
+} TOO_LITTLE_ROOM = { TILING_INVARIANT "fewer bytes left than a header and a footer",
+                      "fewer bytes left than a header and a footer" },
+  TOO_SMALL = { TILING_INVARIANT "size smaller than a header and a footer", "size smaller than a header and a footer" },
+  PAST_END = { TILING_INVARIANT "chunk runs past the break", "chunk runs past the break" };
+
 /* Why c cannot be a chunk of [c, end), or NULL when its size makes sense. */
-static const char *tiling_problem(const chunk_t *c, const void *end)
+static const struct tiling_words *tiling_problem(const chunk_t *c, const void *end)
 {
     uintptr_t room = (uintptr_t)end - (uintptr_t)c;
     if (room < CHUNK_OVERHEAD_BYTES)
-        return "I0 chunks tile the heap: fewer bytes left than a header and a footer";
+        return &TOO_LITTLE_ROOM;
     size_t chunk_bytes = chunk_size(c);
     if (chunk_bytes < CHUNK_OVERHEAD_BYTES)
-        return "I0 chunks tile the heap: size smaller than a header and a footer";
+        return &TOO_SMALL;
     if (chunk_bytes > room)
-        return "I0 chunks tile the heap: chunk runs past the break";
+        return &PAST_END;
     return NULL;
 }
 
@@ -33,11 +43,12 @@ size_t heap_walk(void *start, void *end, heap_visitor visit, void *arg, struct h
 
     /* An empty heap (never grown, or smaller than its alignment pad) has no chunks at all. */
     while ((uintptr_t)c < (uintptr_t)end) {
-        const char *why = tiling_problem(c, end);
+        const struct tiling_words *why = tiling_problem(c, end);
         if (why != NULL) {
             r.tiling_broken = true;
             r.first_bad = c;
-            r.tiling_problem = why;
+            r.tiling_problem = why->problem;
+            r.tiling_what = why->what;
             problems++;
             break;
         }

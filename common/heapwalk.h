@@ -23,7 +23,8 @@ struct heap_walk_report {
     size_t footer_mismatches;                  /* footer size differs from header size */
     bool tiling_broken;                        /* a chunk of impossible size or running past the end */
     chunk_t *first_bad;                        /* the chunk where the tiling broke, or NULL */
-    const char *tiling_problem;                /* what was wrong with first_bad, in words */
+    const char *tiling_problem;                /* what was wrong with first_bad: "I0 chunks tile ...: what" */
+    const char *tiling_what;                   /* the same without the invariant's name (a checker's own words) */
 };
 
 /* The first chunk of the heap [start, end): the first 16-byte aligned address at or after start. */

@@ -382,13 +382,6 @@ static void check_list(struct check *ck)
     /* END SOLUTION */
 }
 
-/* The heap walk words its problems as "I0 chunks tile the heap: <what>": keep just <what>. */
-static const char *walk_problem(const char *problem)
-{
-    const char *what = strstr(problem, ": ");
-    return what != NULL ? what + 2 : problem;
-}
-
 int heapmgr_check(void)
 {
     /* BEGIN SOLUTION */
@@ -407,7 +400,7 @@ int heapmgr_check(void)
     heap_walk(heap_start, heap_end, check_chunk, &ck, &report);
     if (report.tiling_broken) {
         violation(&ck, I0, report.first_bad, "has size %zu (%s)", chunk_size(report.first_bad),
-                  walk_problem(report.tiling_problem));
+                  report.tiling_what);
     } else if (ck.list_sound) {
         for (; ck.listed != NULL; ck.listed = chunk_next_free(ck.listed))
             violation(&ck, I2, ck.listed, "is on the free list but is not the start of a chunk");

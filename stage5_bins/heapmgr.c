@@ -608,13 +608,6 @@ static void check_bitmap(struct check *ck)
     /* END SOLUTION */
 }
 
-/* The heap walk words its problems as "I0 chunks tile the heap: <what>": keep just <what>. */
-static const char *walk_problem(const char *problem)
-{
-    const char *what = strstr(problem, ": ");
-    return what != NULL ? what + 2 : problem;
-}
-
 int heapmgr_check(void)
 {
     /* BEGIN SOLUTION */
@@ -633,7 +626,7 @@ int heapmgr_check(void)
     heap_walk(heap_start, heap_end, check_chunk, &ck, &report);
     if (report.tiling_broken)
         violation(&ck, I0, report.first_bad, "has size %zu (%s)", chunk_size(report.first_bad),
-                  walk_problem(report.tiling_problem));
+                  report.tiling_what);
     for (size_t bin = 0; bin < NUM_BINS; bin++)
         check_list(&ck, bin, !report.tiling_broken);
     check_bitmap(&ck);
