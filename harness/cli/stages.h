@@ -16,6 +16,18 @@
 
 enum { STAGE_FIRST = 1, STAGE_LAST = 6 };
 
+/* One allocator call of a batch: malloc(bytes), free(mem) or realloc(mem, bytes). */
+enum stage_call_kind { STAGE_CALL_MALLOC, STAGE_CALL_FREE, STAGE_CALL_REALLOC };
+
+struct stage_call {
+    enum stage_call_kind kind;
+    void *mem;
+    size_t bytes;
+};
+
+/* The most calls one batch may hold. */
+enum { STAGE_BATCH_MAX = 256 };
+
 struct stage {
     int number;                          /* 1 .. 6 */
     const char *folder;                  /* "stage4_dlist" */
@@ -26,6 +38,10 @@ struct stage {
     void *(*realloc)(void *mem, size_t req_bytes);
     int (*check)(void);
     void *(*calloc)(size_t n, size_t elem_bytes);
+    /* Optional: count calls (at most STAGE_BATCH_MAX) made back to back, answers[i] what call i
+     * returned (NULL for a free), each block checked as a single call's would be. The grader's
+     * binding has it (one exchange with the runner instead of one per call); NULL elsewhere. */
+    void (*batch)(const struct stage_call *calls, size_t count, void **answers);
     const char *runner;                  /* the grader: the runner program holding this stage */
 };
 

@@ -85,7 +85,7 @@ static double timed_batch(struct grade_ctx *t, uint32_t op, const uint64_t *args
     for (size_t i = 0; i < n; i++)
         ops[i] = (struct protocol_batch_op){ .op = op, .a = args != NULL ? args[i] : b, .b = b };
     double before = runner_cpu_seconds();
-    runner_batch(ops, n, results);
+    runner_batch(ops, n, results, "a batch of timed operations");
     double seconds = runner_cpu_seconds() - before;
     t->page->op += n;
     free(ops);

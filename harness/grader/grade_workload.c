@@ -3,8 +3,8 @@
  * The replay itself is the trace driver's (replay.h): alignment, overlap, payload integrity at every
  * free and realloc, and the stage's heapmgr_check every CHECK_EVERY operations. For stages 3-5 the
  * grader also runs its own heap audit (grade_heap.h) every AUDIT_EVERY operations, independently of
- * the student's checker: it wraps the stage in a struct stage of its own whose calls audit the heap
- * after they return, and stops the test at the first broken invariant.
+ * the student's checker, and stops the test at the first broken invariant. The operations between
+ * two checks go to the runner as batches (replay_checked.c says what a batch keeps of the checks).
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,53 +34,11 @@ static void workload_size(int stage_number, bool quick, unsigned *count, size_t 
         *count /= 4;
 }
 
-/* ---- the audited stage --------------------------------------------------------------------------- */
-
-static const struct stage *audited;          /* the real stage, in this child only */
-static struct grade_ctx *audit_ctx;
-static size_t audit_calls;
-static size_t audit_every = AUDIT_EVERY;
-
-static void audit_now(void)
+/* The grader's own audit of the heap (grade_heap.h), between the replay's operations. */
+static bool audit(void *arg, char *why, size_t cap)
 {
-    if (++audit_calls % audit_every != 0)
-        return;
-    char why[700];
-    if (heap_audit(audited->number, why, sizeof why))
-        return;
-    audit_ctx->page->op = replay_current_op + 1;
-    snprintf(audit_ctx->page->message, sizeof audit_ctx->page->message,
-             "the grader's own heap walk after operation %zu: %s", replay_current_op + 1, why);
-    sandbox_finish_now(audit_ctx->page, false);
-}
-
-static void *audited_malloc(size_t req_bytes)
-{
-    void *mem = audited->malloc(req_bytes);
-    audit_now();
-    return mem;
-}
-
-static void audited_free(void *mem)
-{
-    audited->free(mem);
-    audit_now();
-}
-
-static void *audited_realloc(void *mem, size_t req_bytes)
-{
-    void *moved = audited->realloc(mem, req_bytes);
-    audit_now();
-    return moved;
-}
-
-static int audited_check(void) { return audited->check(); }
-
-static void *audited_calloc(size_t n, size_t elem_bytes)
-{
-    void *mem = audited->calloc(n, elem_bytes);
-    audit_now();
-    return mem;
+    const struct stage *s = arg;
+    return heap_audit(s->number, why, cap);
 }
 
 /* ---- the test ------------------------------------------------------------------------------------ */
@@ -106,24 +64,18 @@ static bool run_workload(struct grade_ctx *t)
     struct trace trace;
     if (!load(t, &trace))
         return false;
-    struct stage wrapped = *t->stage;
-    if (t->stage->walkable) {
-        audited = t->stage;
-        audit_ctx = t;
-        wrapped.malloc = audited_malloc;
-        wrapped.free = audited_free;
-        wrapped.realloc = audited_realloc;
-        wrapped.check = audited_check;
-        wrapped.calloc = audited_calloc;
-    }
     size_t spread = trace.op_count / CHECKS;
-    audit_every = spread > AUDIT_EVERY ? spread : AUDIT_EVERY;
     struct replay_check_options opts = { .check_every = spread > CHECK_EVERY ? spread : CHECK_EVERY,
-                                         .walk_heap = t->stage->walkable };
+                                         .walk_heap = t->stage->walkable, .batch = true };
+    if (t->stage->walkable) {
+        opts.audit = audit;
+        opts.audit_arg = (void *)t->stage;
+        opts.audit_every = spread > AUDIT_EVERY ? spread : AUDIT_EVERY;
+    }
     struct replay_check_result result;
     grade_phase(t, "replaying the workload");
     sandbox_follow_counter(&replay_current_op, 1);
-    replay_checked((struct replay_target){ .stage = &wrapped }, &trace, opts, &result);
+    replay_checked((struct replay_target){ .stage = t->stage }, &trace, opts, &result);
     sandbox_follow_counter(NULL, 0);
     grade_phase(t, "");
     size_t ops = trace.op_count;

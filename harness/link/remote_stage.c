@@ -63,6 +63,37 @@ static void *remote_calloc(size_t n, size_t elem_bytes)
     return remote_stage_checked_block(runner_call(OP_CALLOC, n, elem_bytes, what), bytes, what);
 }
 
+static void remote_batch(const struct stage_call *calls, size_t count, void **answers)
+{
+    static const uint32_t ops_of[] = { [STAGE_CALL_MALLOC] = OP_MALLOC, [STAGE_CALL_FREE] = OP_FREE,
+                                       [STAGE_CALL_REALLOC] = OP_REALLOC };
+    struct protocol_batch_op ops[STAGE_BATCH_MAX] = { { 0 } };
+    uint64_t results[STAGE_BATCH_MAX];
+    if (count > STAGE_BATCH_MAX)
+        runner_fail_now("the grader made a batch of %zu calls (at most %d)", count, STAGE_BATCH_MAX);
+    for (size_t i = 0; i < count; i++)
+        ops[i] = (struct protocol_batch_op){ .op = ops_of[calls[i].kind], .a = calls[i].kind == STAGE_CALL_MALLOC
+                                                                                   ? calls[i].bytes
+                                                                                   : (uintptr_t)calls[i].mem,
+                                             .b = calls[i].bytes };
+    runner_batch(ops, count, results, "a batch of the test's operations");
+    /* Checked once the batch is over: the caller never frees, within a batch, a block the same batch
+     * returned, so every block returned must still lie in memory the seam gave. */
+    for (size_t i = 0; i < count; i++) {
+        char what[80];
+        if (calls[i].kind == STAGE_CALL_FREE) {
+            answers[i] = NULL;
+            continue;
+        }
+        if (calls[i].kind == STAGE_CALL_MALLOC)
+            snprintf(what, sizeof what, "malloc(%zu) (call %zu of a batch of %zu)", calls[i].bytes, i + 1, count);
+        else
+            snprintf(what, sizeof what, "realloc(%p, %zu) (call %zu of a batch of %zu)", calls[i].mem,
+                     calls[i].bytes, i + 1, count);
+        answers[i] = remote_stage_checked_block(results[i], calls[i].bytes, what);
+    }
+}
+
 static int remote_check(void)
 {
     return (int)(int64_t)runner_call(OP_CHECK, 0, 0, "heapmgr_check()");
@@ -77,6 +108,7 @@ bool stage_bind(struct stage *s)
     s->realloc = remote_realloc;
     s->calloc = remote_calloc;
     s->check = remote_check;
+    s->batch = remote_batch;
     s->runner = runners[s->number];
     return true;
 }

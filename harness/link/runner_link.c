@@ -7,7 +7,7 @@
  *   4. between its answer and the next command the runner must be idle: it may not run while the
  *      grader checks the heap (the kernel's count of its CPU time says whether it did).
  */
-#define _GNU_SOURCE                  /* sched_setaffinity, pipe2 */
+#define _GNU_SOURCE                  /* sched_setaffinity, pipe2, memfd_create */
 #include "runner_link.h"
 
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -46,6 +47,9 @@ static struct {
     struct runner_spec spec;
     struct sandbox_page *page;
     char protections[512];
+    volatile struct protocol_progress *progress;  /* shared with the runner: its place in a batch */
+    const struct protocol_batch_op *batch;     /* the batch being run, for naming the call it died in */
+    size_t batch_count;
 } rl = { .cpu_at_answer = -1 };
 
 static double now_seconds(void)
@@ -87,6 +91,27 @@ void runner_stop(void)
     close(rl.answer_fd);
 }
 
+/* Where the runner is in the batch it was given: the operation's number from 1, or 0 outside a
+ * batch. The runner writes it; a lie only changes which call its own crash message names. */
+static size_t batch_place(void)
+{
+    if (rl.batch == NULL || rl.progress == NULL)
+        return 0;
+    uint64_t place = rl.progress->batch_op;
+    return place <= rl.batch_count ? (size_t)place : 0;
+}
+
+static const char *describe_batch_op(const struct protocol_batch_op *o, char *buf, size_t cap)
+{
+    if (o->op == OP_MALLOC)
+        snprintf(buf, cap, "malloc(%llu)", (unsigned long long)o->a);
+    else if (o->op == OP_FREE)
+        snprintf(buf, cap, "free(%#llx)", (unsigned long long)o->a);
+    else
+        snprintf(buf, cap, "realloc(%#llx, %llu)", (unsigned long long)o->a, (unsigned long long)o->b);
+    return buf;
+}
+
 /* Ends the test: "<what> at operation N, in <call>" (the call the runner was in, when known) or
  * "<what>, at operation N". */
 static void finish(enum sandbox_outcome outcome, const char *call, const char *fmt, va_list ap)
@@ -95,6 +120,12 @@ static void finish(enum sandbox_outcome outcome, const char *call, const char *f
     vsnprintf(what, sizeof what, fmt, ap);
     runner_stop();
     size_t op = sandbox_current_op(rl.page);
+    char batch_call[80];
+    size_t in_batch = batch_place();
+    if (in_batch > 0) {                       /* the counter names the batch's first op */
+        op += in_batch - 1;
+        call = describe_batch_op(&rl.batch[in_batch - 1], batch_call, sizeof batch_call);
+    }
     char *msg = rl.page->message;
     size_t cap = sizeof rl.page->message;
     if (op > 0 && call != NULL)
@@ -379,16 +410,18 @@ uint64_t runner_call(uint32_t op, uint64_t a, uint64_t b, const char *what)
     return value;
 }
 
-void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *results)
+void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *results, const char *what)
 {
-    static const char what[] = "a batch of timed operations";
     for (size_t done = 0; done < count;) {
         size_t n = count - done < PROTOCOL_BATCH_MAX ? count - done : PROTOCOL_BATCH_MAX;
+        rl.batch = ops + done;
+        rl.batch_count = n;
         send_command(OP_BATCH, n, 0, what);
         send_all(ops + done, n * sizeof ops[0], what);
         if (await_answer(what) != n)
             runner_fail_now("the runner answered a batch of %zu operations with another count", n);
         receive_all(results + done, n * sizeof results[0], what);
+        rl.batch = NULL;
         check_answer(what, true);
         done += n;
     }
@@ -400,11 +433,12 @@ void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *r
  * program is exec'd from the descriptor the grader opened before dropping privileges, so the
  * unprivileged uid needs no way through the folders that hold it (a checkout under /root, a 0700
  * submission folder): only execute permission on the file itself. */
-static void exec_runner(const int fds[5])
+enum { KEPT = 6 };
+
+static void exec_runner(const int fds[KEPT])
 {
-    enum { KEPT = 5 };
     static const int wanted[KEPT] = { PROTOCOL_COMMAND_FD, PROTOCOL_ANSWER_FD, PROTOCOL_HEAP_FD, PROTOCOL_MAP_FD,
-                                      PROTOCOL_PROGRAM_FD };
+                                      PROTOCOL_PROGRAM_FD, PROTOCOL_PROGRESS_FD };
     int high[KEPT];
     for (int i = 0; i < KEPT; i++)
         high[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, HIGH_FD);     /* out of the way of the targets */
@@ -445,6 +479,20 @@ static void describe_protections(void)
              "check between calls", confine_protections_text(false));
 }
 
+/* The page the runner writes its place in a batch to, mapped here too; returns its descriptor. */
+static int open_progress_page(void)
+{
+    int fd = memfd_create("heapkit-progress", MFD_CLOEXEC);
+    void *page = MAP_FAILED;
+    if (fd >= 0 && ftruncate(fd, (off_t)sizeof *rl.progress) == 0)
+        page = mmap(NULL, sizeof *rl.progress, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (page == MAP_FAILED)
+        finish_with(SANDBOX_CRASH, NULL, "the test could not be started: the runner's progress page: %s",
+                    strerror(errno));
+    rl.progress = page;
+    return fd;
+}
+
 void runner_start(const struct runner_spec *spec, struct sandbox_page *page)
 {
     rl.spec = *spec;
@@ -472,15 +520,17 @@ void runner_start(const struct runner_spec *spec, struct sandbox_page *page)
     int program_fd = open(spec->path, O_RDONLY | O_CLOEXEC);
     if (program_fd < 0)
         finish_with(SANDBOX_CRASH, NULL, "the test could not be started: the runner %s: %s", spec->path, strerror(errno));
+    int progress_fd = open_progress_page();
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
         finish_with(SANDBOX_CRASH, NULL, "the test could not be started: fork: %s", strerror(errno));
     if (pid == 0) {
-        int fds[5] = { command[0], answer[1], heap_fd, map_fd, program_fd };
+        int fds[KEPT] = { command[0], answer[1], heap_fd, map_fd, program_fd, progress_fd };
         exec_runner(fds);
     }
     close(program_fd);
+    close(progress_fd);
     close(command[0]);
     close(answer[1]);
     signal(SIGPIPE, SIG_IGN);        /* a dead runner shows as a failed write, handled as its death */

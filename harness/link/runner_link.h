@@ -33,8 +33,10 @@ void runner_start(const struct runner_spec *spec, struct sandbox_page *page);
  * what names the call for messages ("malloc(100)"). */
 uint64_t runner_call(uint32_t op, uint64_t a, uint64_t b, const char *what);
 
-/* count operations run back to back in the runner (a measurement); results[i] is each answer. */
-void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *results);
+/* count operations run back to back in the runner (a measurement, or a stretch of a workload);
+ * results[i] is each raw answer. what names the batch for messages; a crash inside it is placed at
+ * the operation the runner was in (the test's operation counter names the batch's first). */
+void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *results, const char *what);
 
 /* The runner's CPU time so far, in seconds, as the kernel counts it (not as the runner says). */
 double runner_cpu_seconds(void);

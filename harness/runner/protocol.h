@@ -27,6 +27,7 @@ enum {
     PROTOCOL_HEAP_FD = 5,          /* the shared heap file, mapped at OS_SIM_SHARED_ADDR, then closed */
     PROTOCOL_MAP_FD = 6,           /* the shared mapping region's file, mapped right after it */
     PROTOCOL_PROGRAM_FD = 7,       /* before exec only: the runner program, opened by the grader */
+    PROTOCOL_PROGRESS_FD = 8,      /* a page the runner maps and closes: where it is in a batch */
     PROTOCOL_BATCH_MAX = 1024,     /* operations in one BATCH command */
     PROTOCOL_MAPPINGS_MAX = 4096,  /* mappings in one MAPPINGS reply (more: the list is cut short) */
 };
@@ -64,6 +65,12 @@ struct protocol_batch_op {
     uint32_t op;                   /* OP_MALLOC, OP_FREE or OP_REALLOC */
     uint32_t pad;
     uint64_t a, b;
+};
+
+/* Shared with the grader: before each operation of a batch the runner writes its number (from 1).
+ * Only a crash message reads it, to name the call the runner died in; no verdict depends on it. */
+struct protocol_progress {
+    uint64_t batch_op;
 };
 
 /* ---- runner -> grader ---------------------------------------------------------------------------- */

@@ -16,7 +16,10 @@
 #include "os_sim.h"
 #include "runner_io.h"
 
-/* The heap and the mapping region, at the addresses where the grader maps them too. */
+static volatile struct protocol_progress *progress;
+
+/* The heap and the mapping region, at the addresses where the grader maps them too, and the page
+ * that tells the grader where a batch is. */
 static void map_shared_regions(void)
 {
     size_t region_bytes = (size_t)1 << OS_SIM_REGION_SHIFT;
@@ -29,6 +32,13 @@ static void map_shared_regions(void)
     }
     close(PROTOCOL_HEAP_FD);
     close(PROTOCOL_MAP_FD);
+    void *page = mmap(NULL, sizeof *progress, PROT_READ | PROT_WRITE, MAP_SHARED, PROTOCOL_PROGRESS_FD, 0);
+    if (page == MAP_FAILED) {
+        fprintf(stderr, "heapkit runner: cannot map the progress page\n");
+        runner_lost();
+    }
+    progress = page;
+    close(PROTOCOL_PROGRESS_FD);
 }
 
 static uint64_t run_one(uint32_t op, uint64_t a, uint64_t b)
@@ -57,8 +67,10 @@ static void run_batch(const struct protocol_command *c)
     for (uint64_t i = 0; i < c->a; i++) {
         if (ops[i].op != OP_MALLOC && ops[i].op != OP_FREE && ops[i].op != OP_REALLOC)
             runner_lost();
+        progress->batch_op = i + 1;
         results[i] = run_one(ops[i].op, ops[i].a, ops[i].b);
     }
+    progress->batch_op = 0;
     struct protocol_message m = { .magic = PROTOCOL_MAGIC, .kind = MSG_ANSWER, .seq = c->seq, .value = c->a };
     if (!runner_write(&m, sizeof m) || !runner_write(results, (size_t)c->a * sizeof results[0]))
         runner_lost();

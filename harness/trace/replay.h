@@ -14,8 +14,14 @@ struct replay_target {
 };
 
 struct replay_check_options {
-    size_t check_every;          /* call the stage's heapmgr_check every N ops; 0 = never */
+    size_t check_every;          /* call the stage's heapmgr_check every N ops (and after the last); 0 = never */
     bool walk_heap;              /* run the generic heap walk (stages 3-5) at the same times */
+    /* The caller's own audit of the heap every audit_every ops: false, with why filled in, ends the
+     * replay there. NULL: none. */
+    bool (*audit)(void *arg, char *why, size_t cap);
+    void *audit_arg;
+    size_t audit_every;
+    bool batch;                  /* run stretches of ops as one batch where the stage can (stage->batch) */
 };
 
 struct replay_check_result {

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "heapwalk.h"
@@ -32,6 +33,7 @@ struct checker {
     size_t base_footprint;
     struct os_stats base_stats;
     struct replay_libc_calls libc;
+    unsigned *touched_in;          /* batched replays: per id, the last batch whose ops touched it */
 };
 
 static bool failed(struct checker *c, size_t op_index, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -101,11 +103,41 @@ static void forget_block(struct checker *c, unsigned id)
     b->live = false;
 }
 
-static bool do_alloc(struct checker *c, size_t i, const struct trace_op *op)
+/* ---- one op in three steps: before its call, the call, after it ------------------------------------ */
+
+/* Before op i: a block the op hands back must still hold its pattern. */
+static bool before_op(struct checker *c, size_t i, const struct trace_op *op)
+{
+    const struct live_block *b = &c->set.blocks[op->id];
+    if (op->kind == TRACE_ALLOC || b->mem == NULL)
+        return true;
+    return payload_intact(c, i, op->id, b->mem, b->bytes, op->kind == TRACE_FREE ? "at its free" : "before its realloc");
+}
+
+/* The allocator call op makes, given the blocks live now. */
+static struct stage_call call_of(const struct checker *c, const struct trace_op *op)
+{
+    void *mem = c->set.blocks[op->id].mem;
+    switch (op->kind) {
+    case TRACE_ALLOC: return (struct stage_call){ STAGE_CALL_MALLOC, NULL, op->bytes };
+    case TRACE_FREE: return (struct stage_call){ STAGE_CALL_FREE, mem, 0 };
+    default: return (struct stage_call){ STAGE_CALL_REALLOC, mem, op->bytes };
+    }
+}
+
+static void *make_call(const struct checker *c, struct stage_call call)
+{
+    switch (call.kind) {
+    case STAGE_CALL_MALLOC: return c->a.malloc(call.bytes);
+    case STAGE_CALL_FREE: c->a.free(call.mem); return NULL;
+    default: return c->a.realloc(call.mem, call.bytes);
+    }
+}
+
+static bool after_alloc(struct checker *c, size_t i, const struct trace_op *op, void *mem)
 {
     char call[64];
     snprintf(call, sizeof call, "malloc(%zu)", op->bytes);
-    void *mem = c->a.malloc(op->bytes);
     if (mem == NULL) {
         if (op->bytes != 0)
             return failed(c, i, "out of memory at op %zu: %s returned NULL", i, call);
@@ -116,30 +148,16 @@ static bool do_alloc(struct checker *c, size_t i, const struct trace_op *op)
     return accept_payload(c, i, op->id, mem, op->bytes, call);
 }
 
-static bool do_free(struct checker *c, size_t i, const struct trace_op *op)
-{
-    struct live_block *b = &c->set.blocks[op->id];
-    if (b->mem != NULL && !payload_intact(c, i, op->id, b->mem, b->bytes, "at its free"))
-        return false;
-    void *mem = b->mem;
-    forget_block(c, op->id);
-    c->a.free(mem);
-    return true;
-}
-
-static bool do_realloc(struct checker *c, size_t i, const struct trace_op *op)
+static bool after_realloc(struct checker *c, size_t i, const struct trace_op *op, void *mem)
 {
     struct live_block *b = &c->set.blocks[op->id];
     void *old_mem = b->mem;
     size_t old_bytes = b->bytes;
     uint64_t old_tag = b->tag;
     size_t since = b->since_op;
-    if (old_mem != NULL && !payload_intact(c, i, op->id, old_mem, old_bytes, "before its realloc"))
-        return false;
     char call[64];
     snprintf(call, sizeof call, "realloc(%p, %zu)", old_mem, op->bytes);
     forget_block(c, op->id);                        /* the new payload may overlap the old one */
-    void *mem = c->a.realloc(old_mem, op->bytes);
     if (op->bytes == 0) {
         if (mem != NULL)
             return failed(c, i, "%s returned %p; realloc(p, 0) frees p and returns NULL", call, mem);
@@ -165,11 +183,37 @@ static bool do_realloc(struct checker *c, size_t i, const struct trace_op *op)
     return accept_payload(c, i, op->id, mem, op->bytes, call);
 }
 
-/* The stage's own checker and the generic heap walk, as asked. */
-static bool heap_still_valid(struct checker *c, size_t i, struct replay_check_options opts)
+/* After op i's call returned answer (NULL for a free). */
+static bool after_op(struct checker *c, size_t i, const struct trace_op *op, void *answer)
+{
+    switch (op->kind) {
+    case TRACE_ALLOC: return after_alloc(c, i, op, answer);
+    case TRACE_FREE: forget_block(c, op->id); return true;
+    default: return after_realloc(c, i, op, answer);
+    }
+}
+
+/* Is op i (0-based) one after which a check of every `every` ops is due? */
+static bool due(size_t i, size_t every) { return every != 0 && (i + 1) % every == 0; }
+
+static bool ends_checked_stretch(size_t i, struct replay_check_options opts)
+{
+    return due(i, opts.check_every) || (opts.audit != NULL && due(i, opts.audit_every));
+}
+
+/* The checks due after op i: the stage's own checker and the generic heap walk every check_every ops
+ * and once after the last (last), the caller's audit every audit_every ops. */
+static bool checks_after(struct checker *c, size_t i, struct replay_check_options opts, bool last)
 {
     const struct stage *s = c->target.stage;
     if (s == NULL)
+        return true;
+    if (opts.audit != NULL && !last && due(i, opts.audit_every)) {
+        char why[400];
+        if (!opts.audit(opts.audit_arg, why, sizeof why))
+            return failed(c, i, "the grader's own heap walk after this op: %s", why);
+    }
+    if (opts.check_every == 0 || !(last || due(i, opts.check_every)))
         return true;
     int violations = s->check();
     if (violations != 0)
@@ -201,13 +245,76 @@ static void measure(struct checker *c)
         replay_libc_calls_update(&c->libc);
 }
 
+/* Op by op: each call made alone, checked right after it returns. */
+static void replay_one_at_a_time(struct checker *c, struct replay_check_options opts)
+{
+    for (size_t i = 0; i < c->t->op_count; i++) {
+        replay_current_op = i;
+        const struct trace_op *op = &c->t->ops[i];
+        if (!before_op(c, i, op) || !after_op(c, i, op, make_call(c, call_of(c, op))))
+            return;
+        measure(c);
+        if (!checks_after(c, i, opts, false))
+            return;
+    }
+}
+
+/* The end of the batch that starts at op from: at most STAGE_BATCH_MAX ops, ending where a check is
+ * due, and cut before an op on a block an earlier op of the batch touched. That last rule keeps the
+ * checks of a batch those of single calls: every block a batch frees or reallocs was filled and
+ * stays untouched before the batch, every block it returns is still live after it. */
+static size_t batch_end(struct checker *c, size_t from, struct replay_check_options opts, unsigned batch)
+{
+    size_t to = from;
+    while (to < c->t->op_count && to - from < STAGE_BATCH_MAX) {
+        unsigned id = c->t->ops[to].id;
+        if (c->touched_in[id] == batch)
+            break;
+        c->touched_in[id] = batch;
+        if (ends_checked_stretch(to++, opts))
+            break;
+    }
+    return to;
+}
+
+/* Stretches of ops as one batch each (stage->batch): the blocks they hand back verified first, the
+ * answers checked after, in order, as single calls' would be. A batch's footprint is sampled at its
+ * end (the peak may be missed between); its live bytes are exact. */
+static void replay_in_batches(struct checker *c, struct replay_check_options opts)
+{
+    struct stage_call calls[STAGE_BATCH_MAX];
+    void *answers[STAGE_BATCH_MAX];
+    unsigned batch = 0;
+    for (size_t from = 0; from < c->t->op_count;) {
+        size_t to = batch_end(c, from, opts, ++batch);
+        for (size_t i = from; i < to; i++) {
+            if (!before_op(c, i, &c->t->ops[i]))
+                return;
+            calls[i - from] = call_of(c, &c->t->ops[i]);
+        }
+        replay_current_op = from;                   /* a crash inside names its op (runner_link.c) */
+        c->target.stage->batch(calls, to - from, answers);
+        for (size_t i = from; i < to; i++) {
+            replay_current_op = i;
+            if (!after_op(c, i, &c->t->ops[i], answers[i - from]))
+                return;
+            measure(c);
+        }
+        if (!checks_after(c, to - 1, opts, false))
+            return;
+        from = to;
+    }
+}
+
 void replay_checked(struct replay_target target, const struct trace *t, struct replay_check_options opts,
                     struct replay_check_result *out)
 {
     memset(out, 0, sizeof *out);
     out->ok = true;
     struct checker c = {.target = target, .a = replay_allocator_of(target), .t = t, .out = out};
-    if (!live_init(&c.set, t->ids)) {
+    bool batched = opts.batch && target.stage != NULL && target.stage->batch != NULL;
+    if (!live_init(&c.set, t->ids) || (batched && (c.touched_in = calloc(t->ids, sizeof *c.touched_in)) == NULL)) {
+        live_release(&c.set);
         out->ok = false;
         snprintf(out->why, sizeof out->why, "the checker is out of memory for %u ids", t->ids);
         return;
@@ -217,20 +324,12 @@ void replay_checked(struct replay_target target, const struct trace *t, struct r
         replay_libc_calls_start(&c.libc);
     c.base_footprint = replay_footprint_now(target);
 
-    for (size_t i = 0; i < t->op_count; i++) {
-        replay_current_op = i;
-        const struct trace_op *op = &t->ops[i];
-        bool ok = op->kind == TRACE_ALLOC ? do_alloc(&c, i, op)
-                  : op->kind == TRACE_FREE ? do_free(&c, i, op)
-                                           : do_realloc(&c, i, op);
-        if (!ok)
-            break;
-        measure(&c);
-        if (opts.check_every != 0 && (i + 1) % opts.check_every == 0 && !heap_still_valid(&c, i, opts))
-            break;
-    }
-    if (out->ok && opts.check_every != 0 && t->op_count != 0)
-        heap_still_valid(&c, t->op_count - 1, opts);   /* and once at the end */
+    if (batched)
+        replay_in_batches(&c, opts);
+    else
+        replay_one_at_a_time(&c, opts);
+    if (out->ok && t->op_count != 0)
+        checks_after(&c, t->op_count - 1, opts, true);   /* and once at the end */
 
     struct os_stats end = os_stats();
     out->syscalls = target.stage != NULL ? os_stats_calls(&end) - os_stats_calls(&c.base_stats) : c.libc.calls;
@@ -239,5 +338,6 @@ void replay_checked(struct replay_target target, const struct trace *t, struct r
         for (unsigned id = 0; id < t->ids; id++)
             if (c.set.blocks[id].mem != NULL)
                 c.a.free(c.set.blocks[id].mem);
+    free(c.touched_in);
     live_release(&c.set);
 }
