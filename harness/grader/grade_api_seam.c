@@ -195,7 +195,7 @@ bool api_realloc_when_a_call_fails(struct grade_ctx *t)
                 ok = grade_fail(t, "expected realloc(p, %zu) with system call %lu failing to keep the %zu old bytes, "
                                 "byte %zu was changed", bytes, nth, last->bytes, bad);
             } else {
-                b.count--;
+                blocks_forget(&b, b.count - 1);
                 char what[80];
                 snprintf(what, sizeof what, "realloc(p, %zu) with system call %lu failing", bytes, nth);
                 ok = adopt(t, &b, &(struct foreign){ .count = 0 }, moved, bytes, what);

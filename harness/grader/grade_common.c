@@ -149,17 +149,25 @@ size_t grade_random_below(uint64_t *state, size_t n)
 
 /* ---- live blocks ----------------------------------------------------------------------------------- */
 
+/* The live node of items[i] covers what items[i] does. */
+static void index_block(struct grade_blocks *b, size_t i)
+{
+    struct live_block *node = &b->live.blocks[i];
+    node->mem = b->items[i].mem;
+    node->bytes = b->items[i].bytes;
+    live_insert(&b->live, (unsigned)i);
+}
+
 size_t blocks_overlapping(const struct grade_blocks *b, const void *mem, size_t bytes, size_t skip)
 {
+    if (b->count == 0)
+        return SIZE_MAX;
     uintptr_t lo = (uintptr_t)mem, hi = lo + (bytes == 0 ? 1 : bytes);
-    for (size_t i = 0; i < b->count; i++) {
-        if (i == skip)
-            continue;
-        uintptr_t blo = (uintptr_t)b->items[i].mem, bhi = blo + (b->items[i].bytes == 0 ? 1 : b->items[i].bytes);
-        if (lo < bhi && blo < hi)
-            return i;
-    }
-    return SIZE_MAX;
+    unsigned found = live_find_overlap(&b->live, lo, hi);
+    /* Live blocks are disjoint: past skip, the only other candidate is the block just below it. */
+    if (found != LIVE_NO_NODE && found == skip)
+        found = live_find_overlap(&b->live, lo, live_block_start(&b->live.blocks[skip]));
+    return found == LIVE_NO_NODE ? SIZE_MAX : found;
 }
 
 static bool check_new_block(struct grade_ctx *t, const struct grade_blocks *b, const char *what, void *mem,
@@ -184,12 +192,29 @@ static bool reserve_one(struct grade_blocks *b)
     if (b->count < b->cap)
         return true;
     size_t cap = b->cap == 0 ? 64 : 2 * b->cap;
+    if (cap > UINT_MAX - 1)
+        return false;
     struct grade_block *items = realloc(b->items, cap * sizeof *items);
     if (items == NULL)
         return false;
     b->items = items;
+    if (b->cap == 0 && !live_init(&b->live, 0))
+        return false;
+    if (!live_grow(&b->live, (unsigned)b->cap, (unsigned)(cap - b->cap)))
+        return false;
     b->cap = cap;
     return true;
+}
+
+void blocks_forget(struct grade_blocks *b, size_t i)
+{
+    size_t last = --b->count;
+    live_remove(&b->live, (unsigned)i);
+    if (i == last)
+        return;
+    live_remove(&b->live, (unsigned)last);
+    b->items[i] = b->items[last];
+    index_block(b, i);
 }
 
 size_t blocks_alloc(struct grade_ctx *t, struct grade_blocks *b, size_t bytes)
@@ -210,6 +235,7 @@ size_t blocks_alloc(struct grade_ctx *t, struct grade_blocks *b, size_t bytes)
     uint64_t seed = ++b->next_seed * 0x2545f4914f6cdd1dull;
     replay_pattern_fill(mem, bytes, seed);
     b->items[b->count] = (struct grade_block){ mem, bytes, seed };
+    index_block(b, b->count);
     return b->count++;
 }
 
@@ -227,7 +253,7 @@ bool blocks_free(struct grade_ctx *t, struct grade_blocks *b, size_t i)
     if (!verify_block(t, &b->items[i], "when it is freed"))
         return false;
     g_free(t, b->items[i].mem);
-    b->items[i] = b->items[--b->count];
+    blocks_forget(b, i);
     return true;
 }
 
@@ -249,7 +275,9 @@ bool blocks_realloc(struct grade_ctx *t, struct grade_blocks *b, size_t i, size_
         return grade_fail(t, "expected %s to keep the first %zu bytes, byte %zu differs", what, kept, bad);
     uint64_t seed = ++b->next_seed * 0x2545f4914f6cdd1dull;
     replay_pattern_fill(mem, bytes, seed);
+    live_remove(&b->live, (unsigned)i);
     *blk = (struct grade_block){ mem, bytes, seed };
+    index_block(b, i);
     return true;
 }
 
@@ -258,7 +286,8 @@ bool blocks_keep(struct grade_ctx *t, struct grade_blocks *b, char *mem, size_t 
     if (!reserve_one(b))
         return grade_fail(t, "the grader itself ran out of memory");
     replay_pattern_fill(mem, bytes, seed);
-    b->items[b->count++] = (struct grade_block){ mem, bytes, seed };
+    b->items[b->count] = (struct grade_block){ mem, bytes, seed };
+    index_block(b, b->count++);
     return true;
 }
 
@@ -293,6 +322,7 @@ bool blocks_free_all(struct grade_ctx *t, struct grade_blocks *b)
 void blocks_release(struct grade_blocks *b)
 {
     free(b->items);
+    live_release(&b->live);
     *b = (struct grade_blocks){ 0 };
 }
 

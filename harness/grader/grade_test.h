@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "replay_live.h"
 #include "sandbox.h"
 #include "stages.h"
 
@@ -91,9 +92,13 @@ struct grade_block {
     uint64_t seed;
 };
 
+/* The blocks a test holds, items[0 .. count-1] in the order the test knows them by (freeing block i
+ * moves the last into its place); live indexes them by address (node i is items[i]) for the overlap
+ * search. */
 struct grade_blocks {
     struct grade_block *items;
     size_t count, cap;
+    struct live_set live;
     uint64_t next_seed;
     bool ignore_alignment;           /* tests of other properties leave alignment to api.alignment */
 };
@@ -107,6 +112,9 @@ bool blocks_free(struct grade_ctx *t, struct grade_blocks *b, size_t i);
 
 /* Verifies block i, reallocs it to bytes, checks the kept prefix, alignment and overlap, refills. */
 bool blocks_realloc(struct grade_ctx *t, struct grade_blocks *b, size_t i, size_t bytes);
+
+/* Forgets block i without freeing it (the test took it over): the last block moves into its place. */
+void blocks_forget(struct grade_blocks *b, size_t i);
 
 bool blocks_verify_all(struct grade_ctx *t, const struct grade_blocks *b);
 bool blocks_free_all(struct grade_ctx *t, struct grade_blocks *b);

@@ -19,6 +19,21 @@ bool live_init(struct live_set *set, unsigned ids)
     return set->blocks != NULL && set->ranked != NULL;
 }
 
+bool live_grow(struct live_set *set, unsigned ids, unsigned more)
+{
+    struct live_block *blocks = realloc(set->blocks, (size_t)(ids + more) * sizeof *blocks);
+    if (blocks != NULL)
+        set->blocks = blocks;
+    unsigned *ranked = realloc(set->ranked, (size_t)(ids + more) * sizeof *ranked);
+    if (ranked != NULL)
+        set->ranked = ranked;
+    if (blocks == NULL || ranked == NULL)
+        return false;
+    for (unsigned id = ids; id < ids + more; id++)
+        blocks[id] = (struct live_block){ .left = LIVE_NO_NODE, .right = LIVE_NO_NODE };
+    return true;
+}
+
 void live_release(struct live_set *set)
 {
     free(set->blocks);

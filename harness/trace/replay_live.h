@@ -1,5 +1,6 @@
 /* replay_live.h: a set of live blocks, a treap keyed by payload address (replay_live.c): the checked
- * replay's, and the foundation tests' (tests/foundation).
+ * replay's, the grader's test blocks (grade_test.h: struct grade_blocks) and the foundation tests'
+ * (tests/foundation).
  *
  * The nodes live in a table indexed by id (a trace id, or a number the test hands out), allocated once
  * before the work starts, so that inserting and removing never call malloc. Besides finding the block
@@ -45,6 +46,10 @@ static inline uintptr_t live_block_end(const struct live_block *b)
 
 /* Makes an empty set with a node for each of ids trace ids; false when out of memory. */
 bool live_init(struct live_set *set, unsigned ids);
+
+/* A set of ids nodes gets more: ids .. ids + more - 1 (the tree and its blocks are kept). False
+ * when out of memory; the set is then as it was. */
+bool live_grow(struct live_set *set, unsigned ids, unsigned more);
 
 void live_release(struct live_set *set);
 
