@@ -8,7 +8,8 @@
 # Each part of the kit keeps its own targets in mk/<part>.mk, included at the end.
 
 CC      ?= cc
-CFLAGS  ?= -O2 -g
+# DWARF 4: the valgrind of Debian 12 cannot read the DWARF 5 that clang 14 writes by default.
+CFLAGS  ?= -O2 -g -gdwarf-4
 WARN    := -std=c17 -Wall -Wextra
 ALLFLAGS = $(WARN) -D_DEFAULT_SOURCE $(CFLAGS) -Icommon
 
@@ -100,7 +101,7 @@ $(B)/runner/librunner.a: $(RUNNER_OBJS) $(B)/runner/common/alloc_extra.o $(B)/ru
 
 # Runners are built plainly whatever CFLAGS say (a sanitizer's runtime would need system calls the
 # runner's filter refuses): RUNNER_CFLAGS, and objects of their own.
-RUNNER_CFLAGS ?= -O2 -g
+RUNNER_CFLAGS ?= -O2 -g -gdwarf-4
 RUNNER_FLAGS = $(WARN) -D_DEFAULT_SOURCE $(RUNNER_CFLAGS) -Icommon
 $(B)/runner/%.o: harness/runner/%.c $(HARNESS_HDRS) $(COMMON_HDRS)
 	@mkdir -p $(@D)
