@@ -353,27 +353,27 @@ static char *read_whole_file(struct reading *r)
     return text;
 }
 
-/* "FILE:LINE:COLUMN: not valid JSON ..." for the place where cJSON stopped. */
+/* "FILE:LINE:COLUMN: not valid JSON: \"the line\"" for the place where cJSON stopped (it stops on
+ * the character after the one it could not take, so a line may be named by its end). */
 static int syntax_error(struct reading *r, const char *text, const char *at)
 {
     if (at == NULL || at < text)
         at = text;
-    int line = 1, column = 1;
-    for (const char *c = text; c < at && *c != '\0'; c++) {
+    const char *line_start = text;
+    int line = 1;
+    for (const char *c = text; c < at && *c != '\0'; c++)
         if (*c == '\n') {
             line++;
-            column = 1;
-        } else {
-            column++;
+            line_start = c + 1;
         }
+    if (*at == '\0' && at > text && at[-1] == '\n') {
+        snprintf(r->err, r->err_size, "%s:%d: not valid JSON: the file ends before the value is complete",
+                 r->file, line - 1);
+        return 2;
     }
-    char near[24];
-    size_t k = 0;
-    for (const char *c = at; *c != '\0' && *c != '\n' && k + 1 < sizeof near; c++)
-        near[k++] = *c;
-    near[k] = '\0';
-    snprintf(r->err, r->err_size, "%s:%d:%d: not valid JSON%s%s%s", r->file, line, column,
-             k > 0 ? " near \"" : " (the file ends early)", near, k > 0 ? "\"" : "");
+    size_t len = strcspn(line_start, "\n");
+    snprintf(r->err, r->err_size, "%s:%d:%d: not valid JSON: \"%.*s\"", r->file, line, (int)(at - line_start) + 1,
+             (int)(len < 80 ? len : 80), line_start);
     return 2;
 }
 

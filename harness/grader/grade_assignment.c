@@ -49,12 +49,17 @@ int grade_assignment_open(const char *path, struct assignment *a, struct grade_o
         assignment_release(a);
         return 2;
     }
+    grade_use_assignment(o, a);
+    return 0;
+}
+
+void grade_use_assignment(struct grade_options *o, const struct assignment *a)
+{
     o->assignment = a;
     if (a->timeout_s > 0)
         o->timeout_s = a->timeout_s;
     if (a->memory_bytes > 0)
         o->memory_bytes = a->memory_bytes;
-    return 0;
 }
 
 static cJSON *stage_array(unsigned stages)

@@ -12,6 +12,9 @@
  * Returns 0, or 2 with "FILE: KEY: what is wrong" in why (a released). */
 int grade_assignment_open(const char *path, struct assignment *a, struct grade_options *o, char *why, size_t why_size);
 
+/* o grades by a (already checked): o->assignment = a, and the limits a gives. */
+void grade_use_assignment(struct grade_options *o, const struct assignment *a);
+
 /* `heapkit grade --list --format json`: every test of the graded stages with what the assignment
  * makes of it, and the file's settings; the exit status. */
 int grade_list_json(const struct grade_options *o);
