@@ -158,7 +158,7 @@ void grade_assignment_note(FILE *out, const struct grade_options *o)
         struct assignment_elsewhere e = assignment_elsewhere_of(a, n);
         if ((o->stage == 0 || o->stage == n) && e.tests > 0)
             fprintf(out, "Stage %d also has %d hidden test%s worth %d point%s: the course's autograder grades "
-                    "them, this copy of the grader does not have them.\n", n, e.tests, e.tests == 1 ? "" : "s",
+                    "them; they are not run here.\n", n, e.tests, e.tests == 1 ? "" : "s",
                     e.points, e.points == 1 ? "" : "s");
     }
 }
