@@ -285,21 +285,24 @@ static int prepare(const struct grade_options *o, struct grade_result *res, int 
 
 int grade_list(const struct grade_options *o)
 {
-    struct grade_result res = { 0 };
-    int stages[STAGE_LAST];
-    size_t stage_count;
-    struct grade_options listing = *o;
-    listing.src = NULL;                      /* the tests of a stage do not depend on its file */
-    if (prepare(&listing, &res, stages, &stage_count, false) != 0) {
-        fprintf(stderr, "heapkit grade: %s\n", res.why);
-        grade_result_release(&res);
+    char why[1024];
+    size_t count = 0;
+    struct grade_listed *list = grade_listing(o, &count, why, sizeof why);
+    if (list == NULL) {
+        fprintf(stderr, "heapkit grade: %s\n", why);
         return 2;
     }
-    for (size_t i = 0; i < res.plan->count; i++)
-        printf("%d %s %d%s\n", res.plan->items[i].stage, res.plan->items[i].name, res.plan->items[i].points,
-               res.plan->items[i].hidden ? " hidden" : "");
-    grade_result_release(&res);
-    return 0;
+    size_t printed = 0;
+    for (size_t i = 0; i < count; i++)
+        if (list[i].enabled && selected(list[i].name, o->only)) {
+            printf("%d %s %d%s\n", list[i].stage, list[i].name, list[i].points, list[i].hidden ? " hidden" : "");
+            printed++;
+        }
+    grade_listing_release(list, count);
+    if (printed == 0)                        /* as a grading would say */
+        fprintf(stderr, "heapkit grade: %s %s\n", o->only != NULL ? "no test matches --only" : "no test counts in",
+                o->only != NULL ? o->only : o->assignment != NULL ? o->assignment->path : "the grader");
+    return printed == 0 ? 2 : 0;
 }
 
 /* A workload test whose parameter is a trace file's path, not one of the COS 217 workloads' names. */
@@ -319,19 +322,25 @@ struct grade_listed *grade_listing(const struct grade_options *o, size_t *count,
     int stages[STAGE_LAST];
     size_t stage_count;
     struct grade_options listing = *o;
-    listing.src = NULL;
+    listing.src = NULL;                      /* the tests of a stage do not depend on its file */
     struct grade_listed *list = NULL;
+    bool whole = false;
     if (prepare(&listing, &res, stages, &stage_count, true) == 0 &&
         (list = calloc(res.plan->count + 1, sizeof *list)) != NULL) {
+        whole = true;
         for (size_t i = 0; i < res.plan->count; i++) {
             const struct item *it = &res.plan->items[i];
             list[i] = (struct grade_listed){ .stage = it->stage, .name = strdup(it->name), .points = it->points,
                                              .trace = reads_a_trace(it) ? strdup(it->param) : NULL,
                                              .enabled = it->enabled, .hidden = it->hidden };
+            whole = whole && list[i].name != NULL && (list[i].trace != NULL || !reads_a_trace(it));
         }
         *count = res.plan->count;
-    } else {
+    }
+    if (!whole) {
         snprintf(why, why_size, "%s", res.status == 2 ? res.why : "out of memory");
+        grade_listing_release(list, list != NULL ? res.plan->count : 0);
+        list = NULL;
     }
     grade_result_release(&res);
     return list;
