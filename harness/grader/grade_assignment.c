@@ -126,15 +126,40 @@ static cJSON *listing_json(const struct grade_options *o, const struct grade_lis
     return root;
 }
 
-int grade_list_json(const struct grade_options *o)
+/* The listing of the options' tests, or NULL after saying why on stderr. */
+static struct grade_listed *listing_or_complain(const struct grade_options *o, size_t *count)
 {
     char why[2048];
-    size_t count = 0;
-    struct grade_listed *list = grade_listing(o, &count, why, sizeof why);
-    if (list == NULL) {
+    struct grade_listed *list = grade_listing(o, count, why, sizeof why);
+    if (list == NULL)
         fprintf(stderr, "heapkit grade: %s\n", why);
+    return list;
+}
+
+int grade_list(const struct grade_options *o)
+{
+    size_t count = 0, printed = 0;
+    struct grade_listed *list = listing_or_complain(o, &count);
+    if (list == NULL)
         return 2;
-    }
+    for (size_t i = 0; i < count; i++)
+        if (list[i].enabled) {
+            printf("%d %s %d%s\n", list[i].stage, list[i].name, list[i].points, list[i].hidden ? " hidden" : "");
+            printed++;
+        }
+    grade_listing_release(list, count);
+    if (printed == 0)                        /* as a grading would say */
+        fprintf(stderr, "heapkit grade: %s counts no test of %s\n", o->assignment != NULL ? o->assignment->path
+                : "the grader", o->stage != 0 ? "this stage" : "these stages");
+    return printed == 0 ? 2 : 0;
+}
+
+int grade_list_json(const struct grade_options *o)
+{
+    size_t count = 0;
+    struct grade_listed *list = listing_or_complain(o, &count);
+    if (list == NULL)
+        return 2;
     cJSON *root = listing_json(o, list, count);
     char *text = root != NULL ? cJSON_Print(root) : NULL;
     int status = text != NULL && printf("%s\n", text) > 0 && fflush(stdout) == 0 ? 0 : 2;

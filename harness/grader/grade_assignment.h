@@ -15,6 +15,10 @@ int grade_assignment_open(const char *path, struct assignment *a, struct grade_o
 /* o grades by a (already checked): o->assignment = a, and the limits a gives. */
 void grade_use_assignment(struct grade_options *o, const struct assignment *a);
 
+/* `heapkit grade --list`: "stage name points" for each test that runs, " hidden" after a hidden one;
+ * the exit status. */
+int grade_list(const struct grade_options *o);
+
 /* `heapkit grade --list --format json`: every test of the graded stages with what the assignment
  * makes of it, and the file's settings; the exit status. */
 int grade_list_json(const struct grade_options *o);

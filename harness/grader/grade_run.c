@@ -49,7 +49,7 @@ struct item {
 struct grade_plan {
     struct item *items;
     size_t count, cap;
-    bool keep_disabled;          /* a listing of every test: keep what the assignment or --only turns off */
+    bool keep_disabled;          /* a listing of every test: keep what the assignment turns off */
 };
 
 /* ---- 2. the plan ---------------------------------------------------------------------------------- */
@@ -70,7 +70,7 @@ static void plan_add(struct grade_plan *p, const struct grade_options *o, int st
                      const char *name, const char *param)
 {
     struct assignment_choice choice = assignment_choose(o->assignment, name, test->points);
-    if ((test->stages & (1u << stage)) == 0 || (!p->keep_disabled && (!choice.enabled || !selected(name, o->only))))
+    if ((test->stages & (1u << stage)) == 0 || !selected(name, o->only) || (!choice.enabled && !p->keep_disabled))
         return;
     if (p->count == p->cap) {
         p->cap = p->cap == 0 ? 128 : 2 * p->cap;
@@ -281,28 +281,6 @@ static int prepare(const struct grade_options *o, struct grade_result *res, int 
         return refuse(res, o->only != NULL ? "no test matches --only %s" : "%s counts no test of this stage",
                       o->only != NULL ? o->only : o->assignment != NULL ? o->assignment->path : "the grader");
     return 0;
-}
-
-int grade_list(const struct grade_options *o)
-{
-    char why[1024];
-    size_t count = 0;
-    struct grade_listed *list = grade_listing(o, &count, why, sizeof why);
-    if (list == NULL) {
-        fprintf(stderr, "heapkit grade: %s\n", why);
-        return 2;
-    }
-    size_t printed = 0;
-    for (size_t i = 0; i < count; i++)
-        if (list[i].enabled && selected(list[i].name, o->only)) {
-            printf("%d %s %d%s\n", list[i].stage, list[i].name, list[i].points, list[i].hidden ? " hidden" : "");
-            printed++;
-        }
-    grade_listing_release(list, count);
-    if (printed == 0)                        /* as a grading would say */
-        fprintf(stderr, "heapkit grade: %s %s\n", o->only != NULL ? "no test matches --only" : "no test counts in",
-                o->only != NULL ? o->only : o->assignment != NULL ? o->assignment->path : "the grader");
-    return printed == 0 ? 2 : 0;
 }
 
 /* A workload test whose parameter is a trace file's path, not one of the COS 217 workloads' names. */

@@ -49,10 +49,6 @@ struct grade_result {
 /* Grades as the options say. Never exits; out of memory and the like give status 2. */
 int grade_run(const struct grade_options *o, struct grade_result *res);
 
-/* Prints "stage name points" for each planned test (--list), " hidden" after a hidden one; the
- * exit status. */
-int grade_list(const struct grade_options *o);
-
 /* One test of a stage as the options make it, whether it counts or not (grade_listing). */
 struct grade_listed {
     int stage;
@@ -62,8 +58,8 @@ struct grade_listed {
     bool enabled, hidden;
 };
 
-/* Every test of the stages the options grade, turned off or not (--only aside), in the order they
- * run: a malloc'ed array (its strings live until grade_listing_release), or NULL with why. */
+/* Every test of the stages the options grade (of --only, when given), turned off by the assignment
+ * or not, in the order they run: a malloc'ed array (its strings live until grade_listing_release), or NULL with why. */
 struct grade_listed *grade_listing(const struct grade_options *o, size_t *count, char *why, size_t why_size);
 void grade_listing_release(struct grade_listed *list, size_t count);
 
