@@ -150,33 +150,6 @@ static void print_report(FILE *out, const struct report *r, enum report_format f
     }
 }
 
-static int graded_as_asked(const struct options *opts);
-
-int cmd_grade(int argc, char **argv)
-{
-    if (batch_requested(argc, argv))
-        return batch_grade(argc, argv);                 /* a class: batch.h */
-    struct options o;
-    int parsed = parse_options(argc, argv, &o);
-    if (parsed != 0)
-        return parsed == 1 ? 0 : 2;
-    struct assignment assignment;
-    char why[2048];
-    if (o.assignment_path != NULL &&
-        grade_assignment_open(o.assignment_path, &assignment, &o.grading, why, sizeof why) != 0) {
-        fprintf(stderr, "heapkit grade: %s\n", why);       /* before anything is graded */
-        return 2;
-    }
-    if (o.cli_timeout_s > 0)
-        o.grading.timeout_s = o.cli_timeout_s;
-    if (o.cli_memory_bytes > 0)
-        o.grading.memory_bytes = o.cli_memory_bytes;
-    int status = graded_as_asked(&o);
-    if (o.assignment_path != NULL)
-        assignment_release(&assignment);
-    return status;
-}
-
 /* The grading (or listing) once the options and the assignment are read; the exit status. */
 static int graded_as_asked(const struct options *opts)
 {
@@ -201,5 +174,30 @@ static int graded_as_asked(const struct options *opts)
             status = 2;
     }
     grade_result_release(&res);
+    return status;
+}
+
+int cmd_grade(int argc, char **argv)
+{
+    if (batch_requested(argc, argv))
+        return batch_grade(argc, argv);                 /* a class: batch.h */
+    struct options o;
+    int parsed = parse_options(argc, argv, &o);
+    if (parsed != 0)
+        return parsed == 1 ? 0 : 2;
+    struct assignment assignment;
+    char why[2048];
+    if (o.assignment_path != NULL &&
+        grade_assignment_open(o.assignment_path, &assignment, &o.grading, why, sizeof why) != 0) {
+        fprintf(stderr, "heapkit grade: %s\n", why);       /* before anything is graded */
+        return 2;
+    }
+    if (o.cli_timeout_s > 0)
+        o.grading.timeout_s = o.cli_timeout_s;
+    if (o.cli_memory_bytes > 0)
+        o.grading.memory_bytes = o.cli_memory_bytes;
+    int status = graded_as_asked(&o);
+    if (o.assignment_path != NULL)
+        assignment_release(&assignment);
     return status;
 }
