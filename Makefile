@@ -39,6 +39,8 @@ RUNNER_OBJS  := $(patsubst harness/runner/%.c,$(B)/runner/%.o,$(RUNNER_SRCS))
 HAVE_SECCOMP := $(shell printf '\043include <seccomp.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo yes)
 SECCOMP_CFLAGS := $(if $(HAVE_SECCOMP),-DHAVE_SECCOMP)
 SECCOMP_LIBS   := $(if $(HAVE_SECCOMP),-lseccomp)
+# The instructor's assignment file is JSON, read with libcjson (Debian: libcjson-dev): required.
+CJSON_LIBS     := -lcjson
 
 .PHONY: all clean test
 all: $(foreach s,$(STAGES),$(B)/$(s)/libheapmgr.a $(B)/$(s)/runner) $(B)/heapkit $(B)/heapkit-lab
@@ -84,13 +86,13 @@ $(B)/harness/libharness.a: $(HARNESS_OBJS)
 
 # The grader: no stage code; each stage is its runner program (harness/grader, harness/runner).
 $(B)/heapkit: $(B)/harness/cli/main.o $(B)/harness/link/remote_stage.o $(B)/harness/libharness.a $(B)/common/libcommon-sim.a
-	$(CC) $(ALLFLAGS) -o $@ $(filter %.o,$^) $(B)/harness/libharness.a $(B)/common/libcommon-sim.a -lm $(SECCOMP_LIBS)
+	$(CC) $(ALLFLAGS) -o $@ $(filter %.o,$^) $(B)/harness/libharness.a $(B)/common/libcommon-sim.a -lm $(SECCOMP_LIBS) $(CJSON_LIBS)
 
 # The lab: trace, bench, demo and run, with the six stages linked in.
 LAB_MAIN_OBJS := $(B)/harness/cli/lab_main.o $(B)/harness/cli/stages_local.o
 $(B)/heapkit-lab: $(LAB_MAIN_OBJS) $(B)/harness/libharness.a $(foreach s,$(STAGES),$(B)/$(s)/stage.o) $(B)/common/libcommon-sim.a
 	$(CC) $(ALLFLAGS) -o $@ $(LAB_MAIN_OBJS) $(foreach s,$(STAGES),$(B)/$(s)/stage.o) $(B)/harness/libharness.a \
-	      $(B)/common/libcommon-sim.a -lm $(SECCOMP_LIBS)
+	      $(B)/common/libcommon-sim.a -lm $(SECCOMP_LIBS) $(CJSON_LIBS)
 
 # The runner library: the runner's loop and seam, and the kit's code a stage may call (calloc on top
 # of the contract, the generic heap walk). A stage's runner is its heapmgr.o linked statically with it.

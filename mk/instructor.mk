@@ -9,30 +9,35 @@
 #   make autolab ASSIGN="4"       dist/autolab/<stage>/autograde-Makefile and autograde.tar
 #   make classroom ASSIGN="4 5"   dist/classroom/.github/workflows/classroom.yml (also in the handout)
 #   build/heapkit grade --batch DIR --stage n --csv out.csv   a folder of submissions to one CSV
+#
+# ASSIGNMENT=course.json (instead of, or agreeing with, ASSIGN) takes the stages, tests, points,
+# limits, extra and hidden traces from the instructor's assignment file (docs/instructors.md).
 
 DIST ?= dist
 
 .PHONY: handout coverage gradescope autolab classroom instructor-need-assign
 
 instructor-need-assign:
-	@test -n "$(strip $(ASSIGN))" || { echo 'usage: make $(MAKECMDGOALS) ASSIGN="4 5"   (the stages students write)'; exit 2; }
+	@test -n "$(strip $(ASSIGN)$(ASSIGNMENT))" || { echo 'usage: make $(MAKECMDGOALS) ASSIGN="4 5" or ASSIGNMENT=course.json   (the stages students write)'; exit 2; }
+
+INSTRUCTOR_ARGS = $(if $(strip $(ASSIGN)),--assign "$(ASSIGN)") $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 
 # The classroom workflow is generated from the grader's own list of tests and points for each
 # assigned stage, so it needs the grader built first.
 classroom: instructor-need-assign $(B)/heapkit
-	tools/package classroom --assign "$(ASSIGN)" --heapkit $(B)/heapkit --cache $(DIST)/reference \
+	tools/package classroom $(INSTRUCTOR_ARGS) --heapkit $(B)/heapkit --cache $(DIST)/reference \
 	    --out $(DIST)/classroom
 
 handout: classroom
-	tools/handout --assign "$(ASSIGN)" --out $(DIST)/handout --tar $(DIST)/handout.tar.gz \
+	tools/handout $(INSTRUCTOR_ARGS) --heapkit $(B)/heapkit --out $(DIST)/handout --tar $(DIST)/handout.tar.gz \
 	    --workflow $(DIST)/classroom/.github/workflows/classroom.yml
 
 gradescope: handout
-	tools/package gradescope --assign "$(ASSIGN)" --heapkit $(B)/heapkit --cache $(DIST)/reference \
+	tools/package gradescope $(INSTRUCTOR_ARGS) --heapkit $(B)/heapkit --cache $(DIST)/reference \
 	    --handout $(DIST)/handout --out $(DIST)/gradescope.zip
 
 autolab: handout
-	tools/package autolab --assign "$(ASSIGN)" --heapkit $(B)/heapkit --cache $(DIST)/reference \
+	tools/package autolab $(INSTRUCTOR_ARGS) --heapkit $(B)/heapkit --cache $(DIST)/reference \
 	    --handout $(DIST)/handout --out $(DIST)/autolab
 
 coverage:

@@ -89,6 +89,10 @@ def check_assignment(assignment):
             raise ValueError(f'stage {st["stage"]}: a test without whole, non-negative points')
         if st.get('max_score') != sum(t['max_score'] for t in st['tests']):
             raise ValueError(f'stage {st["stage"]}: max_score is not the sum of its tests\' points')
+    course = assignment.get('assignment_file')
+    if course is not None and not (isinstance(course, str) and course and not course.startswith('/')
+                                   and '..' not in course.split('/')):
+        raise ValueError(f'assignment_file {str(course)[:80]} is not a path inside the package')
     return assignment
 
 

@@ -82,4 +82,6 @@ void batch_free_class(struct batch *b)
     free(b->students);
     for (size_t g = 0; g < b->group_count; g++)
         free((char *)b->groups[g]);
+    if (b->has_assignment)
+        assignment_release(&b->assignment);
 }

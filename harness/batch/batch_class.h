@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "assignment.h"
+
 enum { MAX_GROUPS = 8, WORK_PATH = 1024 };
 
 /* How a student's grading went: the CSV's status column (batch_status_name gives the words). */
@@ -48,6 +50,9 @@ struct batch {
     double student_timeout;
     double timeout_s;                /* per-test CPU limit of each grading (0: the grader's default) */
     size_t memory_bytes;             /* per-test memory limit (0: the grader's default) */
+    const char *assignment_path;     /* --assignment, or NULL */
+    struct assignment assignment;    /* read from it when has_assignment */
+    bool has_assignment;
 
     struct student *students;
     size_t count;

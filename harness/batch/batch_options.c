@@ -6,12 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "grade_assignment.h"
 #include "stages.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: heapkit grade --batch DIR --stage N [--csv out.csv] [--jobs J]\n"
+            "usage: heapkit grade --batch DIR --stage N [--csv out.csv] [--jobs J] [--assignment FILE]\n"
             "                     [--student-timeout SECONDS] [--timeout SECONDS] [--memory MIB]\n\n"
             "Grades every submission in DIR as stage N: a folder per student (its heapmgr.c, also one or\n"
             "two folders down) or a file per student (NAME.c). One CSV row per student: points per test\n"
@@ -19,7 +20,9 @@ static void usage(FILE *out)
             "  --csv FILE             where the CSV goes (default: standard output)\n"
             "  --jobs J               tests run at a time (default: the number of cores)\n"
             "  --student-timeout S    wall-clock limit for grading one student (default 600)\n"
-            "  --timeout, --memory    each grading's per-test limits, as for heapkit grade\n");
+            "  --timeout, --memory    each grading's per-test limits, as for heapkit grade\n"
+            "  --assignment FILE      grade as the instructor's assignment file says (its tests, points,\n"
+            "                         limits); --stage may be left out when it assigns one stage\n");
 }
 
 /* The value of option argv[*i] ("--opt VALUE" or "--opt=VALUE"); NULL when argv[*i] is not name,
@@ -38,6 +41,25 @@ static const char *option_value(int argc, char **argv, int *i, const char *name,
         return NULL;
     }
     return argv[++*i];
+}
+
+/* The assignment file, read and checked before any student is graded; its one stage when --stage
+ * is left out. */
+static bool batch_read_assignment(struct batch *b)
+{
+    char why[2048];
+    struct grade_options checking = grade_default_options();
+    if (grade_assignment_open(b->assignment_path, &b->assignment, &checking, why, sizeof why) != 0) {
+        batch_complain("%s", why);
+        return false;
+    }
+    b->has_assignment = true;
+    unsigned stages = b->assignment.stages;
+    if (b->stage == 0 && (stages & (stages - 1)) == 0)     /* exactly one stage assigned */
+        for (int n = STAGE_FIRST; n <= STAGE_LAST; n++)
+            if (stages == 1u << n)
+                b->stage = n;
+    return true;
 }
 
 bool batch_parse_options(struct batch *b, int argc, char **argv)
@@ -59,6 +81,8 @@ bool batch_parse_options(struct batch *b, int argc, char **argv)
                 batch_complain("--stage %s names no stage (1-6)", v);
                 return false;
             }
+        } else if ((v = option_value(argc, argv, &i, "--assignment", &missing)) != NULL) {
+            b->assignment_path = v;
         } else if ((v = option_value(argc, argv, &i, "--csv", &missing)) != NULL) {
             b->csv_path = v;
         } else if ((v = option_value(argc, argv, &i, "--jobs", &missing)) != NULL) {
@@ -97,6 +121,8 @@ bool batch_parse_options(struct batch *b, int argc, char **argv)
             return false;
         }
     }
+    if (b->assignment_path != NULL && !batch_read_assignment(b))
+        return false;
     if (b->dir == NULL || b->stage == 0) {
         batch_complain("%s", b->dir == NULL ? "--batch DIR is required" : "--stage N is required");
         usage(stderr);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grade_assignment.h"
 #include "grade_run.h"
 
 /* "[done/count] name  score" or "... status: reason", on stderr. */
@@ -34,6 +35,8 @@ static void grade_student(struct batch *b, struct student *s)
     o.src = s->file;
     o.jobs = b->jobs;
     o.give_up_after = b->student_timeout;
+    if (b->has_assignment)
+        grade_use_assignment(&o, &b->assignment);
     if (b->timeout_s > 0)
         o.timeout_s = b->timeout_s;
     if (b->memory_bytes > 0)

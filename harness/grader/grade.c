@@ -1,7 +1,7 @@
 /* grade.c: heapkit grade, the grader's front door: the command line, and the report printed.
  *
  *   heapkit grade [--stage N] [--src FILE] [--format F] [--out PATH] [--only GLOB[,GLOB]] [--jobs N]
- *                 [--timeout S] [--memory MIB] [--quick] [--list]
+ *                 [--timeout S] [--memory MIB] [--quick] [--list] [--assignment FILE]
  *
  * The grading itself is grade_run (grade_run.h): runners, plan, tests in child processes, report.
  * This program never links or loads any stage's code. With --out the report is written to a
@@ -15,6 +15,7 @@
 
 #include "batch.h"
 #include "commands.h"
+#include "grade_assignment.h"
 #include "grade_run.h"
 #include "report.h"
 #include "stages.h"
@@ -24,13 +25,16 @@ struct options {
     enum report_format format;
     const char *out_path;
     bool list;
+    const char *assignment_path;
+    double cli_timeout_s;        /* given on the command line (0: not), over the assignment's */
+    size_t cli_memory_bytes;
 };
 
 static void usage(FILE *out)
 {
     fputs("usage: heapkit grade [--stage N] [--src FILE] [--format text|json|tap|gradescope|autolab] [--out PATH]\n"
           "                     [--only GLOB[,GLOB...]] [--jobs N] [--timeout SECONDS] [--memory MIB] [--quick]\n"
-          "                     [--list]\n"
+          "                     [--list] [--assignment FILE]\n"
           "  --stage N     grade stage N (1-6); without it, all six reference stages\n"
           "  --src FILE    grade FILE (a stage's heapmgr.c) as stage N, built in its own folder\n"
           "  --format F    text (default), json, tap, gradescope (results.json), autolab\n"
@@ -40,7 +44,10 @@ static void usage(FILE *out)
           "  --timeout S   CPU-time limit of the submission in each test (default 2; wall clock: 5 times it)\n"
           "  --memory MIB  memory limit of each test (default 256)\n"
           "  --quick       smaller workloads (the kit's determinism check)\n"
-          "  --list        list the tests that would run, with their points, and stop\n"
+          "  --list        list the tests that would run, with their points, and stop (--format json: every\n"
+          "                test, with what the assignment makes of it)\n"
+          "  --assignment FILE  grade as the instructor's assignment file says (docs/instructors.md);\n"
+          "                without --stage, its stages\n"
           "Exit status: 0 every test passed, 1 some test failed, 2 usage error or a submission that does not build.\n"
           "Test names and the JSON schema: docs/grading.md\n", out);
 }
@@ -65,7 +72,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         double number;
         bool takes_value = strcmp(arg, "--stage") == 0 || strcmp(arg, "--src") == 0 || strcmp(arg, "--format") == 0 ||
                            strcmp(arg, "--out") == 0 || strcmp(arg, "--only") == 0 || strcmp(arg, "--jobs") == 0 ||
-                           strcmp(arg, "--timeout") == 0 || strcmp(arg, "--memory") == 0;
+                           strcmp(arg, "--timeout") == 0 || strcmp(arg, "--memory") == 0 ||
+                           strcmp(arg, "--assignment") == 0;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             usage(stdout);
             return 1;
@@ -97,7 +105,7 @@ static int parse_options(int argc, char **argv, struct options *o)
             }
             g->jobs = (unsigned)number;
         } else if (strcmp(arg, "--timeout") == 0) {
-            if (!parse_number(value, 0.1, 3600, &g->timeout_s)) {
+            if (!parse_number(value, 0.1, 3600, &o->cli_timeout_s)) {
                 fprintf(stderr, "heapkit grade: --timeout %s: expected seconds, 0.1 to 3600\n", value);
                 return 2;
             }
@@ -106,7 +114,9 @@ static int parse_options(int argc, char **argv, struct options *o)
                 fprintf(stderr, "heapkit grade: --memory %s: expected MiB, 16 to 65536\n", value);
                 return 2;
             }
-            g->memory_bytes = (size_t)number << 20;
+            o->cli_memory_bytes = (size_t)number << 20;
+        } else if (strcmp(arg, "--assignment") == 0) {
+            o->assignment_path = value;
         } else if (strcmp(arg, "--quick") == 0) {
             g->quick = true;
         } else if (strcmp(arg, "--list") == 0) {
@@ -140,16 +150,12 @@ static void print_report(FILE *out, const struct report *r, enum report_format f
     }
 }
 
-int cmd_grade(int argc, char **argv)
+/* The grading (or listing) once the options and the assignment are read; the exit status. */
+static int graded_as_asked(const struct options *opts)
 {
-    if (batch_requested(argc, argv))
-        return batch_grade(argc, argv);                 /* a class: batch.h */
-    struct options o;
-    int parsed = parse_options(argc, argv, &o);
-    if (parsed != 0)
-        return parsed == 1 ? 0 : 2;
+    struct options o = *opts;
     if (o.list)
-        return grade_list(&o.grading);
+        return o.format == FORMAT_JSON ? grade_list_json(&o.grading) : grade_list(&o.grading);
     struct report_file out_file;
     if (!report_file_open(&out_file, o.out_path))
         return 2;
@@ -163,9 +169,35 @@ int cmd_grade(int argc, char **argv)
         report_file_discard(&out_file);
     } else {
         print_report(out_file.stream, &res.report, o.format);
+        grade_assignment_note(o.format == FORMAT_TEXT ? out_file.stream : stderr, &o.grading);
         if (!report_file_commit(&out_file))
             status = 2;
     }
     grade_result_release(&res);
+    return status;
+}
+
+int cmd_grade(int argc, char **argv)
+{
+    if (batch_requested(argc, argv))
+        return batch_grade(argc, argv);                 /* a class: batch.h */
+    struct options o;
+    int parsed = parse_options(argc, argv, &o);
+    if (parsed != 0)
+        return parsed == 1 ? 0 : 2;
+    struct assignment assignment;
+    char why[2048];
+    if (o.assignment_path != NULL &&
+        grade_assignment_open(o.assignment_path, &assignment, &o.grading, why, sizeof why) != 0) {
+        fprintf(stderr, "heapkit grade: %s\n", why);       /* before anything is graded */
+        return 2;
+    }
+    if (o.cli_timeout_s > 0)
+        o.grading.timeout_s = o.cli_timeout_s;
+    if (o.cli_memory_bytes > 0)
+        o.grading.memory_bytes = o.cli_memory_bytes;
+    int status = graded_as_asked(&o);
+    if (o.assignment_path != NULL)
+        assignment_release(&assignment);
     return status;
 }

@@ -42,11 +42,14 @@ struct item {
     size_t memory_bytes;
     double timeout_s;
     bool quick;
+    int points;                  /* the test's, or the assignment's for it */
+    bool enabled, hidden;        /* by the assignment (a disabled item is only ever listed) */
 };
 
 struct grade_plan {
     struct item *items;
     size_t count, cap;
+    bool keep_disabled;          /* a listing of every test: keep what the assignment turns off */
 };
 
 /* ---- 2. the plan ---------------------------------------------------------------------------------- */
@@ -66,7 +69,8 @@ static bool selected(const char *name, const char *only)
 static void plan_add(struct grade_plan *p, const struct grade_options *o, int stage, const struct grade_test *test,
                      const char *name, const char *param)
 {
-    if ((test->stages & (1u << stage)) == 0 || !selected(name, o->only))
+    struct assignment_choice choice = assignment_choose(o->assignment, name, test->points);
+    if ((test->stages & (1u << stage)) == 0 || !selected(name, o->only) || (!choice.enabled && !p->keep_disabled))
         return;
     if (p->count == p->cap) {
         p->cap = p->cap == 0 ? 128 : 2 * p->cap;
@@ -86,6 +90,9 @@ static void plan_add(struct grade_plan *p, const struct grade_options *o, int st
     it->memory_bytes = o->memory_bytes;
     it->timeout_s = o->timeout_s;
     it->quick = o->quick;
+    it->points = choice.points;
+    it->enabled = choice.enabled;
+    it->hidden = choice.hidden;
 }
 
 /* Stages 1 and 2 never reuse memory: a trace fits them only when all it ever allocates does. */
@@ -129,6 +136,11 @@ static void plan_stage(struct grade_plan *p, const struct grade_options *o, int 
             }
             globfree(&g);
         }
+    }
+    for (size_t i = 0; o->assignment != NULL && i < o->assignment->trace_count; i++) {
+        const struct assignment_trace *tr = &o->assignment->traces[i];   /* the instructor's own */
+        if ((tr->stages & (1u << stage)) && trace_fits(stage, tr->path, o->memory_bytes))
+            plan_add(p, o, stage, &grade_workload_test, tr->test.name, tr->path);
     }
     for (size_t i = 0; i < grade_checker_test_count; i++)
         plan_add(p, o, stage, &grade_checker_tests[i], grade_checker_tests[i].name, NULL);
@@ -177,8 +189,8 @@ static bool build_report(struct report *r, const struct grade_plan *p, const str
             struct report_test *t = &r->tests[i];
             bool passed = job->outcome == SANDBOX_PASS;
             *t = (struct report_test){ .stage = stages[s], .name = p->items[i].name, .group = p->items[i].group,
-                                       .score = passed ? p->items[i].test->points : 0,
-                                       .max_score = p->items[i].test->points, .outcome = job->outcome,
+                                       .score = passed ? p->items[i].points : 0,
+                                       .max_score = p->items[i].points, .outcome = job->outcome,
                                        .message = job->message, .op = job->op, .seconds = job->seconds,
                                        .cpu_seconds = job->cpu_seconds,
                                        .output = job->output, .output_truncated = job->output_truncated };
@@ -219,8 +231,17 @@ static int refuse(struct grade_result *res, const char *fmt, const char *arg)
     return 2;
 }
 
+/* Is stage n graded? The one asked for; else the assignment's stages; else all six. */
+static bool graded(const struct grade_options *o, int n)
+{
+    if (o->stage != 0)
+        return o->stage == n;
+    return o->assignment == NULL || (o->assignment->stages & (1u << n)) != 0;
+}
+
 /* Steps 1 and 2: the runners and the plan; 0, or 2 with res->why. */
-static int prepare(const struct grade_options *o, struct grade_result *res, int *stages, size_t *stage_count)
+static int prepare(const struct grade_options *o, struct grade_result *res, int *stages, size_t *stage_count,
+                   bool keep_disabled)
 {
     static char root[SUBMISSION_PATH_MAX], build[SUBMISSION_PATH_MAX];
     static char runners[STAGE_LAST + 1][SUBMISSION_PATH_MAX + 32];
@@ -229,7 +250,7 @@ static int prepare(const struct grade_options *o, struct grade_result *res, int 
         return refuse(res, "%.1000s", why);
     for (int n = STAGE_FIRST; n <= STAGE_LAST; n++) {
         remote_stage_set_runner(n, NULL);
-        if (o->stage != 0 && o->stage != n)
+        if (!graded(o, n))
             continue;
         if (n == o->stage && o->src != NULL) {
             if (grade_build_runner(root, build, o->src, o->stage, &res->sub, o->show_warnings, res->why,
@@ -248,34 +269,68 @@ static int prepare(const struct grade_options *o, struct grade_result *res, int 
     }
     *stage_count = 0;
     for (int n = STAGE_FIRST; n <= STAGE_LAST; n++)
-        if ((o->stage == 0 || o->stage == n) && stage_get(n) != NULL)
+        if (graded(o, n) && stage_get(n) != NULL)
             stages[(*stage_count)++] = n;
     res->plan = calloc(1, sizeof *res->plan);
     if (res->plan == NULL)
         return refuse(res, "%s", "out of memory");
+    res->plan->keep_disabled = keep_disabled;
     for (size_t s = 0; s < *stage_count; s++)
         plan_stage(res->plan, o, stages[s], root);
     if (res->plan->count == 0)
-        return refuse(res, "no test matches --only %s", o->only != NULL ? o->only : "");
+        return refuse(res, o->only != NULL ? "no test matches --only %s" : "%s counts no test of this stage",
+                      o->only != NULL ? o->only : o->assignment != NULL ? o->assignment->path : "the grader");
     return 0;
 }
 
-int grade_list(const struct grade_options *o)
+/* A workload test whose parameter is a trace file's path, not one of the COS 217 workloads' names. */
+static bool reads_a_trace(const struct item *it)
+{
+    if (it->test != &grade_workload_test)
+        return false;
+    for (size_t i = 0; i < WORKLOAD_COUNT; i++)
+        if (strcmp(it->param, workload_names[i]) == 0)
+            return false;
+    return true;
+}
+
+struct grade_listed *grade_listing(const struct grade_options *o, size_t *count, char *why, size_t why_size)
 {
     struct grade_result res = { 0 };
     int stages[STAGE_LAST];
     size_t stage_count;
     struct grade_options listing = *o;
     listing.src = NULL;                      /* the tests of a stage do not depend on its file */
-    if (prepare(&listing, &res, stages, &stage_count) != 0) {
-        fprintf(stderr, "heapkit grade: %s\n", res.why);
-        grade_result_release(&res);
-        return 2;
+    struct grade_listed *list = NULL;
+    bool whole = false;
+    if (prepare(&listing, &res, stages, &stage_count, true) == 0 &&
+        (list = calloc(res.plan->count + 1, sizeof *list)) != NULL) {
+        whole = true;
+        for (size_t i = 0; i < res.plan->count; i++) {
+            const struct item *it = &res.plan->items[i];
+            list[i] = (struct grade_listed){ .stage = it->stage, .name = strdup(it->name), .points = it->points,
+                                             .trace = reads_a_trace(it) ? strdup(it->param) : NULL,
+                                             .enabled = it->enabled, .hidden = it->hidden };
+            whole = whole && list[i].name != NULL && (list[i].trace != NULL || !reads_a_trace(it));
+        }
+        *count = res.plan->count;
     }
-    for (size_t i = 0; i < res.plan->count; i++)
-        printf("%d %s %d\n", res.plan->items[i].stage, res.plan->items[i].name, res.plan->items[i].test->points);
+    if (!whole) {
+        snprintf(why, why_size, "%s", res.status == 2 ? res.why : "out of memory");
+        grade_listing_release(list, list != NULL ? res.plan->count : 0);
+        list = NULL;
+    }
     grade_result_release(&res);
-    return 0;
+    return list;
+}
+
+void grade_listing_release(struct grade_listed *list, size_t count)
+{
+    for (size_t i = 0; list != NULL && i < count; i++) {
+        free((char *)list[i].name);
+        free((char *)list[i].trace);
+    }
+    free(list);
 }
 
 int grade_run(const struct grade_options *o, struct grade_result *res)
@@ -283,7 +338,7 @@ int grade_run(const struct grade_options *o, struct grade_result *res)
     memset(res, 0, sizeof *res);
     int stages[STAGE_LAST];
     size_t stage_count;
-    if (prepare(o, res, stages, &stage_count) != 0)
+    if (prepare(o, res, stages, &stage_count, false) != 0)
         return res->status;
 
     size_t count = res->plan->count;

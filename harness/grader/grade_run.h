@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "assignment.h"
 #include "report.h"
 #include "submission.h"
 
@@ -23,6 +24,8 @@ struct grade_options {
     bool quick;
     bool show_warnings;          /* print a built submission's compiler warnings on stderr */
     double give_up_after;        /* seconds: tests not started by then are not run (0: no limit) */
+    const struct assignment *assignment;   /* the instructor's settings (assignment.h), or NULL; with one
+                                              and no stage, the assigned stages are graded */
 };
 
 /* The options of `heapkit grade` without arguments. */
@@ -46,8 +49,19 @@ struct grade_result {
 /* Grades as the options say. Never exits; out of memory and the like give status 2. */
 int grade_run(const struct grade_options *o, struct grade_result *res);
 
-/* Prints "stage name points" for each planned test (--list); the exit status. */
-int grade_list(const struct grade_options *o);
+/* One test of a stage as the options make it, whether it counts or not (grade_listing). */
+struct grade_listed {
+    int stage;
+    const char *name;
+    const char *trace;           /* the trace file of a workload test read from one, else NULL */
+    int points;
+    bool enabled, hidden;
+};
+
+/* Every test of the stages the options grade (of --only, when given), turned off by the assignment
+ * or not, in the order they run: a malloc'ed array (its strings live until grade_listing_release), or NULL with why. */
+struct grade_listed *grade_listing(const struct grade_options *o, size_t *count, char *why, size_t why_size);
+void grade_listing_release(struct grade_listed *list, size_t count);
 
 void grade_result_release(struct grade_result *res);
 

@@ -8,6 +8,7 @@ the job folder Autolab put the handin in):
     DIR/heapkit/                   the handout, built (build/heapkit)
     DIR/heapkit-assignment.json    the stage, its tests and points (tools/package)
     DIR/zero-scores.json           the scores line of a handin that earns nothing
+    DIR/heapkit-course/            the instructor's assignment file and its traces, when packaged with one
 
 1. Read the assignment and the zero line before anything of the handin runs.
 2. Copy the handin into DIR/grading/heapmgr.c (engine_run.copy_submission: no link, no special
@@ -31,7 +32,7 @@ import validate_results as vr       # noqa: E402
 TEXT_CAP = 64 << 10                 # characters of the text report shown
 
 
-def grade(work, handin, stage, timeout, uids):
+def grade(work, handin, stage, timeout, uids, course=None):
     """(text to show, scores line)."""
     heapkit_dir = os.path.join(work, 'heapkit')
     folder = os.path.join(work, 'grading')
@@ -42,7 +43,7 @@ def grade(work, handin, stage, timeout, uids):
         return f'{e}: no points.', vr.autolab_zero(stage)
     out = os.path.join(folder, 'report.txt')
     cmd = [os.path.join(heapkit_dir, 'build', 'heapkit'), 'grade', '--stage', str(stage['stage']), '--src', copy,
-           '--format', 'autolab', '--out', out]
+           '--format', 'autolab', '--out', out] + (['--assignment', course] if course else [])
     ending = er.run_grader(cmd, heapkit_dir, timeout, folder)
     er.kill_runner_uids(uids)
     if ending.timed_out:
@@ -73,8 +74,9 @@ def main(argv):
         assignment = vr.check_assignment(json.load(f))
     stage = assignment['stages'][0]
     uids = er.runner_uid_range(assignment, args.runner_uids)
+    course = os.path.join(args.work, assignment['assignment_file']) if assignment.get('assignment_file') else None
     try:
-        body, line = grade(args.work, args.handin, stage, assignment.get('timeout', 240), uids)
+        body, line = grade(args.work, args.handin, stage, assignment.get('timeout', 240), uids, course)
     finally:
         er.kill_runner_uids(uids)
     print(body, flush=True)

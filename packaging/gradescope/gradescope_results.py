@@ -6,6 +6,8 @@
 Layout under the root (Gradescope's; the kit's tests use a fake root):
     source/heapkit/                   the handout tree, built by setup.sh (build/heapkit)
     source/heapkit-assignment.json    the assigned stages, each with its tests and points (tools/package)
+    source/heapkit-course/            the instructor's assignment file and its traces (hidden ones
+                                      included), when the package was made with one
     submission/                       what the student uploaded (never built in place)
     results/results.json              written here, once, at the end
 
@@ -61,7 +63,7 @@ def find_submission(submission, stage, only_stage):
     return None
 
 
-def grade_stage(heapkit_dir, stage, path, timeout, work, uids):
+def grade_stage(heapkit_dir, stage, path, timeout, work, uids, course=None):
     """(tests, line for the summary) of one stage: graded from a private copy, checked."""
     n = stage['stage']
     shown = os.path.basename(path)
@@ -73,7 +75,7 @@ def grade_stage(heapkit_dir, stage, path, timeout, work, uids):
         return [vr.whole_stage_failure(stage, 'file not accepted', f'{e}.')], f'{e}'
     out = os.path.join(folder, 'results.json')
     cmd = [os.path.join(heapkit_dir, 'build', 'heapkit'), 'grade', '--stage', str(n), '--src', copy,
-           '--format', 'gradescope', '--out', out]
+           '--format', 'gradescope', '--out', out] + (['--assignment', course] if course else [])
     ending = er.run_grader(cmd, heapkit_dir, timeout, folder)
     er.kill_runner_uids(uids)
     if ending.timed_out:
@@ -93,6 +95,10 @@ def grade_stage(heapkit_dir, stage, path, timeout, work, uids):
                                        f'The grader {ending.describe()}, but {why}: 0 points. '
                                        f'Please tell your instructor.')], f'report refused: {why}'
     tests, notes, summary = vr.gradescope_stage(stage, text)
+    hidden = {f'stage {stage["stage"]}: {t["name"]}' for t in stage['tests'] if t.get('hidden')}
+    for t in tests:
+        if t['name'] in hidden:
+            t['visibility'] = 'after_published'      # a hidden test: seen once grades are published
     got = sum(t['score'] for t in tests)
     line = f'{got:g} of {stage["max_score"]:g} points from {shown}'
     protections = [l for l in summary.splitlines() if l.startswith('protections:')]
@@ -109,6 +115,7 @@ def grade_all(root, assignment, uids):
     submission = os.path.join(root, 'submission')
     stages = assignment['stages']
     timeout = assignment.get('timeout', 600)
+    course = os.path.join(root, 'source', assignment['assignment_file']) if assignment.get('assignment_file') else None
     tests, lines = [], []
     work = er.private_folder('heapkit-gradescope-')
     try:
@@ -121,7 +128,7 @@ def grade_all(root, assignment, uids):
                     f'(or a file named {stage["folder"]}.c or stage{stage["stage"]}.c).'))
                 lines.append(f'{vr.stage_title(stage)}: no file found')
                 continue
-            stage_tests, line = grade_stage(heapkit_dir, stage, path, timeout, work, uids)
+            stage_tests, line = grade_stage(heapkit_dir, stage, path, timeout, work, uids, course)
             tests += stage_tests
             lines.append(f'{vr.stage_title(stage)}: {line}')
     finally:

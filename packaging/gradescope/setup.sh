@@ -11,6 +11,8 @@ missing=()
 for tool in cc make python3 ld objcopy; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
+# libcjson: the grader reads the assignment file with it (required).
+printf '#include <cjson/cJSON.h>\n' | cc -E -x c - >/dev/null 2>&1 || missing+=(libcjson-dev)
 # libseccomp: the runner's system-call filter; bubblewrap: the build's own view of the disk. The
 # grader works without them and says so in every report, so failing to install them is not fatal.
 printf '#include <seccomp.h>\n' | cc -E -x c - >/dev/null 2>&1 || missing+=(libseccomp-dev)
@@ -19,7 +21,7 @@ if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
     echo "setup.sh: installing (missing: ${missing[*]})"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update
-    apt-get install -y --no-install-recommends gcc make binutils libc6-dev python3
+    apt-get install -y --no-install-recommends gcc make binutils libc6-dev python3 libcjson-dev
     apt-get install -y --no-install-recommends libseccomp-dev bubblewrap ||
         echo "setup.sh: libseccomp-dev or bubblewrap could not be installed; reports will say so"
 fi
