@@ -111,6 +111,8 @@ static void plan_stage(struct grade_plan *p, const struct grade_options *o, int 
         plan_add(p, o, stage, &grade_api_tests[i], grade_api_tests[i].name, NULL);
     for (size_t i = 0; i < grade_lecture_test_count; i++)
         plan_add(p, o, stage, &grade_lecture_tests[i], grade_lecture_tests[i].name, NULL);
+    for (size_t i = 0; i < grade_beyond_test_count; i++)
+        plan_add(p, o, stage, &grade_beyond_tests[i], grade_beyond_tests[i].name, NULL);
     char name[96];
     for (size_t i = 0; i < WORKLOAD_COUNT; i++) {
         snprintf(name, sizeof name, "workload.%s", workload_names[i]);
@@ -132,6 +134,8 @@ static void plan_stage(struct grade_plan *p, const struct grade_options *o, int 
     }
     for (size_t i = 0; i < grade_checker_test_count; i++)
         plan_add(p, o, stage, &grade_checker_tests[i], grade_checker_tests[i].name, NULL);
+    for (size_t i = 0; i < grade_beyond_checker_test_count; i++)
+        plan_add(p, o, stage, &grade_beyond_checker_tests[i], grade_beyond_checker_tests[i].name, NULL);
 }
 
 /* ---- 3. running ----------------------------------------------------------------------------------- */

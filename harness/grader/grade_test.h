@@ -48,6 +48,12 @@ extern const size_t grade_lecture_test_count;
 extern const struct grade_test grade_checker_tests[];
 extern const size_t grade_checker_test_count;
 extern const struct grade_test grade_workload_test;     /* run once per workload and per trace */
+/* The allocators beyond the six (grade_beyond.c, tests in grade_buddy*.c and grade_slab*.c): their
+ * lecture.* properties, planned after the lecture tests, and their checker.* tests, after the checker's. */
+extern const struct grade_test grade_beyond_tests[];
+extern const size_t grade_beyond_test_count;
+extern const struct grade_test grade_beyond_checker_tests[];
+extern const size_t grade_beyond_checker_test_count;
 
 /* ---- failing ---------------------------------------------------------------------------------- */
 
