@@ -90,4 +90,15 @@ void slab_census_release(struct slab_census *c);
 /* The slab a payload lies in, from the census, or NULL. */
 struct slab_seen *slab_census_find(const struct slab_census *c, const void *mem);
 
+/* The tests (grade_slab.c, grade_slab_checker.c), listed in grade_beyond.c. */
+bool slab_cache_objects_one_size(struct grade_ctx *t);
+bool slab_free_counts_match_objects(struct grade_ctx *t);
+bool slab_empty_slabs_returned(struct grade_ctx *t);
+bool slab_detects_free_count_off_by_one(struct grade_ctx *t);
+bool slab_detects_chain_into_other_slab(struct grade_ctx *t);
+bool slab_detects_wrong_object_size(struct grade_ctx *t);
+bool slab_detects_wrong_cache(struct grade_ctx *t);
+bool slab_detects_lost_free_objects(struct grade_ctx *t);
+bool slab_detects_unmapped_slab(struct grade_ctx *t);
+
 #endif
