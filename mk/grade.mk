@@ -11,7 +11,8 @@
 .PHONY: grade
 
 GRADE_ARGS = $(if $(STAGE),--stage $(STAGE)) $(if $(SRC),--src $(SRC)) $(if $(FORMAT),--format $(FORMAT)) \
-             $(if $(OUT),--out $(OUT)) $(if $(ONLY),--only '$(ONLY)') $(if $(TIMEOUT),--timeout $(TIMEOUT))
+             $(if $(OUT),--out $(OUT)) $(if $(ONLY),--only '$(ONLY)') $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
+             $(if $(FIT),--fit $(FIT))
 
 grade: $(B)/heapkit
 	@echo "grade: $(if $(SRC),building $(SRC) and grading it as stage $(STAGE),$(if $(STAGE),grading stage $(STAGE) in place,grading the six reference stages)): $(B)/heapkit grade $(strip $(GRADE_ARGS))" >&2

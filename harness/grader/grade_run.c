@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "grade_fit.h"
 #include "grade_source.h"
 #include "grade_test.h"
 #include "os_sim.h"
@@ -42,6 +43,7 @@ struct item {
     size_t memory_bytes;
     double timeout_s;
     bool quick;
+    const char *fit;
 };
 
 struct grade_plan {
@@ -86,6 +88,7 @@ static void plan_add(struct grade_plan *p, const struct grade_options *o, int st
     it->memory_bytes = o->memory_bytes;
     it->timeout_s = o->timeout_s;
     it->quick = o->quick;
+    it->fit = o->fit;
 }
 
 /* Stages 1 and 2 never reuse memory: a trace fits them only when all it ever allocates does. */
@@ -110,7 +113,11 @@ static void plan_stage(struct grade_plan *p, const struct grade_options *o, int 
     for (size_t i = 0; i < grade_api_test_count; i++)
         plan_add(p, o, stage, &grade_api_tests[i], grade_api_tests[i].name, NULL);
     for (size_t i = 0; i < grade_lecture_test_count; i++)
-        plan_add(p, o, stage, &grade_lecture_tests[i], grade_lecture_tests[i].name, NULL);
+        if (!grade_fit_replaces(o->fit, &grade_lecture_tests[i]))
+            plan_add(p, o, stage, &grade_lecture_tests[i], grade_lecture_tests[i].name, NULL);
+    const struct grade_test *fit_test = grade_fit_test(o->fit);
+    if (fit_test != NULL)
+        plan_add(p, o, stage, fit_test, fit_test->name, NULL);
     for (size_t i = 0; i < grade_beyond_test_count; i++)
         plan_add(p, o, stage, &grade_beyond_tests[i], grade_beyond_tests[i].name, NULL);
     char name[96];
@@ -145,7 +152,7 @@ static bool run_item(struct sandbox_page *page, void *arg)
 {
     const struct item *it = arg;
     struct grade_ctx ctx = { .stage = stage_get(it->stage), .page = page, .memory_limit = it->memory_bytes,
-                             .param = it->param, .quick = it->quick };
+                             .param = it->param, .quick = it->quick, .fit = it->fit };
     struct runner_spec spec = { .path = ctx.stage->runner, .slot = page->slot, .slots = page->slots, .cpu_seconds = it->timeout_s,
                                 .wall_seconds = WALL_FACTOR * it->timeout_s * 0.95, .memory_bytes = it->memory_bytes };
     runner_start(&spec, page);
@@ -247,7 +254,10 @@ static int prepare(const struct grade_options *o, struct grade_result *res, int 
             res->messages = res->sub.messages;
             snprintf(built, sizeof built, "%s", res->sub.binary);
         } else {
-            snprintf(built, sizeof built, "%s/%s/runner", build, stage_folder(n));
+            if (grade_fit_applies(o->fit, n))    /* the reference built with the policy graded */
+                snprintf(built, sizeof built, "%s/%s/runner-fit-%s", build, stage_folder(n), o->fit);
+            else
+                snprintf(built, sizeof built, "%s/%s/runner", build, stage_folder(n));
         }
         snprintf(runners[n], sizeof runners[n], "%s", built);
         remote_stage_set_runner(n, runners[n]);

@@ -23,6 +23,7 @@ struct grade_options {
     bool quick;
     bool show_warnings;          /* print a built submission's compiler warnings on stderr */
     double give_up_after;        /* seconds: tests not started by then are not run (0: no limit) */
+    const char *fit;             /* stages 3-4: the placement policy graded (grade_fit.h); NULL: the lecture's */
 };
 
 /* The options of `heapkit grade` without arguments. */

@@ -22,6 +22,7 @@ struct grade_ctx {
     size_t memory_limit;             /* bytes the seam may hand out (os_sim_set_limit) */
     const char *param;               /* test parameter: a workload's name or a trace's path */
     bool quick;                      /* smaller sizes (the determinism check) */
+    const char *fit;                 /* stages 3-4: the placement policy graded, NULL: the lecture's (grade_fit.h) */
 };
 
 struct grade_test {
