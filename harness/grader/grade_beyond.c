@@ -21,7 +21,6 @@ const struct grade_test grade_beyond_checker_tests[] = {
     { "checker.detects_misaligned_block", ST_BUDDY, 3, buddy_detects_misaligned_block },
     { "checker.detects_stale_footer", ST_BUDDY, 3, buddy_detects_stale_footer },
     { "checker.detects_broken_prev_link", ST_BUDDY, 3, buddy_detects_broken_prev_link },
-    { "checker.detects_break_moved_down", ST_BUDDY, 3, buddy_detects_break_moved_down },
     { "checker.detects_free_count_off_by_one", ST_SLAB, 3, slab_detects_free_count_off_by_one },
     { "checker.detects_chain_into_other_slab", ST_SLAB, 3, slab_detects_chain_into_other_slab },
     { "checker.detects_wrong_object_size", ST_SLAB, 3, slab_detects_wrong_object_size },

@@ -6,9 +6,7 @@
 #include "grade_beyond.h"
 #include "os.h"
 
-static bool violation(char *why, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static bool violation(char *why, size_t cap, const char *fmt, ...)
+bool beyond_violation(char *why, size_t cap, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -34,22 +32,22 @@ size_t buddy_block_bytes_for(size_t req_bytes)
 bool buddy_audit_blocks(const struct heap_view *v, char *why, size_t cap)
 {
     if (v->walk.tiling_broken)
-        return violation(why, cap, "%s: block at offset 0x%zx", v->walk.tiling_problem, buddy_offset(v->walk.first_bad));
+        return beyond_violation(why, cap, "%s: block at offset 0x%zx", v->walk.tiling_problem, buddy_offset(v->walk.first_bad));
     size_t heap_bytes = chunk_offset(heap_first_chunk(os_heap_start()), os_heap_end());
     if (heap_bytes % BUDDY_ARENA_BYTES != 0)
-        return violation(why, cap, "expected the heap to be whole arenas of %d bytes, it is %zu bytes",
+        return beyond_violation(why, cap, "expected the heap to be whole arenas of %d bytes, it is %zu bytes",
                          BUDDY_ARENA_BYTES, heap_bytes);
     for (size_t i = 0; i < v->chunk_count; i++) {
         chunk_t *c = v->chunks[i];
         size_t bytes = chunk_size(c);
         if (chunk_footer_size(c) != bytes)
-            return violation(why, cap, "the block at offset 0x%zx has %zu bytes in its header, %zu in its footer",
+            return beyond_violation(why, cap, "the block at offset 0x%zx has %zu bytes in its header, %zu in its footer",
                              buddy_offset(c), bytes, chunk_footer_size(c));
         if (!is_power_of_two(bytes) || bytes < BUDDY_MIN_BYTES || bytes > BUDDY_ARENA_BYTES)
-            return violation(why, cap, "expected every block to be a power of two from %d to %d bytes, the block at "
+            return beyond_violation(why, cap, "expected every block to be a power of two from %d to %d bytes, the block at "
                              "offset 0x%zx has %zu", BUDDY_MIN_BYTES, BUDDY_ARENA_BYTES, buddy_offset(c), bytes);
         if (buddy_offset(c) % bytes != 0)
-            return violation(why, cap, "expected every block aligned to its size, the block of %zu bytes is at "
+            return beyond_violation(why, cap, "expected every block aligned to its size, the block of %zu bytes is at "
                              "offset 0x%zx", bytes, buddy_offset(c));
     }
     return true;
@@ -72,7 +70,7 @@ bool buddy_audit_merged(const struct heap_view *v, char *why, size_t cap)
     for (size_t i = 0; i < v->free_count; i++) {
         chunk_t *c = v->free_chunks[i], *buddy = same_size_buddy(v, c);
         if (buddy != NULL && chunk_is_free(buddy))
-            return violation(why, cap, "expected free buddies to be merged, the blocks at offsets 0x%zx and 0x%zx "
+            return beyond_violation(why, cap, "expected free buddies to be merged, the blocks at offsets 0x%zx and 0x%zx "
                              "(%zu bytes each) are both free", buddy_offset(c), buddy_offset(buddy), chunk_size(c));
     }
     return true;
@@ -83,31 +81,31 @@ bool buddy_audit_lists(const struct heap_view *v, char *why, size_t cap)
     for (size_t i = 0; i < v->free_count; i++) {
         chunk_t *c = v->free_chunks[i], *next = chunk_next_free(c);
         if (next != NULL && heap_view_free_index(v, next) == SIZE_MAX)
-            return violation(why, cap, "the free block at offset 0x%zx has next = %p, which is no free block",
+            return beyond_violation(why, cap, "the free block at offset 0x%zx has next = %p, which is no free block",
                              buddy_offset(c), (void *)next);
         if (v->list_of[i] == SIZE_MAX)
-            return violation(why, cap, "the free block at offset 0x%zx (%zu bytes) is on no list reachable from a "
+            return beyond_violation(why, cap, "the free block at offset 0x%zx (%zu bytes) is on no list reachable from a "
                              "head (a cycle, or two lists joined)", buddy_offset(c), chunk_size(c));
     }
     for (size_t l = 0; l < v->head_count; l++) {
         size_t order_bytes = chunk_size(v->heads[l]);
         if (chunk_prev_free(v->heads[l]) != NULL)
-            return violation(why, cap, "the head of a list, at offset 0x%zx, has a prev that is not NULL",
+            return beyond_violation(why, cap, "the head of a list, at offset 0x%zx, has a prev that is not NULL",
                              buddy_offset(v->heads[l]));
         for (size_t k = 0; k < v->list_length[l]; k++) {
             chunk_t *c = v->free_chunks[free_lists_entry(&v->lists, l, k)];
             if (chunk_size(c) != order_bytes)
-                return violation(why, cap, "expected each free list to hold one order, the list headed at offset "
+                return beyond_violation(why, cap, "expected each free list to hold one order, the list headed at offset "
                                  "0x%zx (%zu bytes) holds the block at 0x%zx of %zu bytes",
                                  buddy_offset(v->heads[l]), order_bytes, buddy_offset(c), chunk_size(c));
             chunk_t *next = chunk_next_free(c);
             if (next != NULL && chunk_prev_free(next) != c)
-                return violation(why, cap, "the links disagree: the block at offset 0x%zx names 0x%zx as next, whose "
+                return beyond_violation(why, cap, "the links disagree: the block at offset 0x%zx names 0x%zx as next, whose "
                                  "prev is not it", buddy_offset(c), buddy_offset(next));
         }
         for (size_t m = 0; m < l; m++)
             if (chunk_size(v->heads[m]) == order_bytes)
-                return violation(why, cap, "expected one free list per order, blocks of %zu bytes are on two lists "
+                return beyond_violation(why, cap, "expected one free list per order, blocks of %zu bytes are on two lists "
                                  "(heads at offsets 0x%zx and 0x%zx)", order_bytes, buddy_offset(v->heads[m]),
                                  buddy_offset(v->heads[l]));
     }

@@ -5,38 +5,10 @@
 #include "grade_beyond.h"
 #include "grade_checker.h"
 
-typedef bool buddy_corruption(struct grade_ctx *t, struct heap_view *v, char *what, size_t cap);
-
-/* 16 blocks of 64 bytes, 8 of 256, 4 of 2048 in a row, every fourth one freed (the second of each
- * four, whose buddy is in use): lists of two and more, the rest of the arena free at every order. */
-static bool healthy_buddy_heap(struct grade_ctx *t, struct heap_view *v)
-{
-    static const struct { size_t bytes, count; } groups[] = { { 30, 16 }, { 200, 8 }, { 2000, 4 } };
-    struct grade_blocks b = { .ignore_alignment = true };
-    bool ok = true;
-    for (size_t g = 0; g < 3 && ok; g++) {
-        size_t first = b.count;
-        for (size_t i = 0; i < groups[g].count && ok; i++)
-            ok = blocks_alloc(t, &b, groups[g].bytes) != SIZE_MAX;
-        for (size_t i = first + 1; i < b.count && ok; i += 4)
-            g_free(t, b.items[i].mem);
-    }
-    blocks_release(&b);
-    ok = ok && checker_expect_valid(t, "on a healthy heap (before any corruption)");
-    return ok && heap_view_build_or_fail(t, v);
-}
-
-static bool detects(struct grade_ctx *t, buddy_corruption *corrupt)
-{
-    struct heap_view v;
-    if (!healthy_buddy_heap(t, &v))
-        return false;
-    char what[300];
-    bool corrupted = corrupt(t, &v, what, sizeof what);
-    heap_view_release(&v);
-    return corrupted && checker_expect_detected(t, what);
-}
-
+/* The healthy heap is the one the stages 3-5 checker tests corrupt (checker_detects): blocks of 80,
+ * 300 and 2000 bytes (128, 512 and 4096-byte blocks here) in a row, every fourth one freed: free blocks
+ * whose buddies are in use, lists of several blocks, and pairs of blocks in use side by side that are
+ * buddies, that are not, and that differ in size. */
 /* The first pair of blocks in use side by side for which fits(first, second) holds, or NULL. */
 static chunk_t *used_pair(const struct heap_view *v, bool (*fits)(const chunk_t *, const chunk_t *))
 {
@@ -132,19 +104,9 @@ static bool break_prev_link(struct grade_ctx *t, struct heap_view *v, char *what
     return true;
 }
 
-bool buddy_detects_unmerged_buddies(struct grade_ctx *t) { return detects(t, split_free_block); }
-bool buddy_detects_listed_block_in_use(struct grade_ctx *t) { return detects(t, mark_listed_in_use); }
-bool buddy_detects_block_not_power_of_two(struct grade_ctx *t) { return detects(t, merge_unequal_pair); }
-bool buddy_detects_misaligned_block(struct grade_ctx *t) { return detects(t, merge_non_buddies); }
-bool buddy_detects_stale_footer(struct grade_ctx *t) { return detects(t, stale_footer); }
-bool buddy_detects_broken_prev_link(struct grade_ctx *t) { return detects(t, break_prev_link); }
-
-bool buddy_detects_break_moved_down(struct grade_ctx *t)
-{
-    struct heap_view v;
-    if (!healthy_buddy_heap(t, &v))
-        return false;
-    heap_view_release(&v);
-    return checker_move_break(t, -4096) &&
-           checker_expect_detected(t, "the break moved down by 4096 bytes behind the allocator's back");
-}
+bool buddy_detects_unmerged_buddies(struct grade_ctx *t) { return checker_detects(t, split_free_block); }
+bool buddy_detects_listed_block_in_use(struct grade_ctx *t) { return checker_detects(t, mark_listed_in_use); }
+bool buddy_detects_block_not_power_of_two(struct grade_ctx *t) { return checker_detects(t, merge_unequal_pair); }
+bool buddy_detects_misaligned_block(struct grade_ctx *t) { return checker_detects(t, merge_non_buddies); }
+bool buddy_detects_stale_footer(struct grade_ctx *t) { return checker_detects(t, stale_footer); }
+bool buddy_detects_broken_prev_link(struct grade_ctx *t) { return checker_detects(t, break_prev_link); }

@@ -1,23 +1,11 @@
 /* grade_slab.c: the slab allocator's own properties (lecture.slab_*), read by the grader from the
  * live mappings its own simulation lists (os_sim.h) and the slab headers in them (grade_beyond.h). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "grade_beyond.h"
 #include "os_sim.h"
-
-static bool violation(char *why, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static bool violation(char *why, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, cap, fmt, ap);
-    va_end(ap);
-    return false;
-}
 
 static char *objects_of(struct slab_head *h) { return (char *)h + SLAB_HEAD_BYTES; }
 
@@ -34,11 +22,11 @@ struct census_walk {
 static bool header_is_sound(const struct slab_head *h, char *why, size_t cap)
 {
     if (h->cache >= SLAB_CACHES || h->object_bytes != (uint32_t)SLAB_MIN_OBJECT << h->cache)
-        return violation(why, cap, "expected the slab at %p to hold objects of its cache's size (16 << cache), its "
+        return beyond_violation(why, cap, "expected the slab at %p to hold objects of its cache's size (16 << cache), its "
                          "header says cache %u, %u-byte objects", (const void *)h, (unsigned)h->cache,
                          (unsigned)h->object_bytes);
     if (h->capacity != (SLAB_PAGE_BYTES - SLAB_HEAD_BYTES) / h->object_bytes || h->free_count > h->capacity)
-        return violation(why, cap, "expected the slab at %p of %u-byte objects to hold %u, its header says %u "
+        return beyond_violation(why, cap, "expected the slab at %p of %u-byte objects to hold %u, its header says %u "
                          "objects, %u of them free", (const void *)h, (unsigned)h->object_bytes,
                          (unsigned)((SLAB_PAGE_BYTES - SLAB_HEAD_BYTES) / h->object_bytes), (unsigned)h->capacity,
                          (unsigned)h->free_count);
@@ -53,15 +41,15 @@ static bool chain_is_sound(struct slab_head *h, size_t *length, char *why, size_
     for (char *object = h->free_chain; object != NULL; object = *(char **)object) {
         size_t offset = (size_t)(object - objects_of(h));
         if (object < objects_of(h) || offset % h->object_bytes != 0 || offset / h->object_bytes >= h->capacity)
-            return violation(why, cap, "expected the free chain of the slab at %p to hold its own objects, it leads "
+            return beyond_violation(why, cap, "expected the free chain of the slab at %p to hold its own objects, it leads "
                              "to %p", (void *)h, (void *)object);
         if (reached[offset / h->object_bytes]++)
-            return violation(why, cap, "expected each free object once on the chain of the slab at %p, object %zu "
+            return beyond_violation(why, cap, "expected each free object once on the chain of the slab at %p, object %zu "
                              "comes back (a cycle)", (void *)h, offset / h->object_bytes);
         n++;
     }
     if (n != h->free_count)
-        return violation(why, cap, "expected the free count of the slab at %p to match its free objects: the header "
+        return beyond_violation(why, cap, "expected the free count of the slab at %p to match its free objects: the header "
                          "says %u, the chain holds %zu", (void *)h, (unsigned)h->free_count, n);
     *length = n;
     return true;
@@ -76,7 +64,7 @@ static int visit_mapping(void *start, size_t length, void *arg)
         /* a big block: a chunk header in use that holds its mapping's length */
         const chunk_t *big = start;
         if (chunk_size(big) != length || chunk_is_free(big)) {
-            w->ok = violation(w->why, w->cap, "expected each mapping to be a slab or a big block with its own "
+            w->ok = beyond_violation(w->why, w->cap, "expected each mapping to be a slab or a big block with its own "
                               "length, the mapping at %p of %zu bytes starts with %#llx", start, length,
                               (unsigned long long)first_word);
             return 1;
@@ -87,7 +75,7 @@ static int visit_mapping(void *start, size_t length, void *arg)
     struct slab_head *h = start;
     size_t chain = 0;
     if (length != SLAB_PAGE_BYTES) {
-        w->ok = violation(w->why, w->cap, "expected every slab to be one page, the slab at %p is a mapping of %zu "
+        w->ok = beyond_violation(w->why, w->cap, "expected every slab to be one page, the slab at %p is a mapping of %zu "
                           "bytes", start, length);
         return 1;
     }
@@ -99,7 +87,7 @@ static int visit_mapping(void *start, size_t length, void *arg)
         size_t cap = c->cap == 0 ? 64 : 2 * c->cap;
         struct slab_seen *slabs = realloc(c->slabs, cap * sizeof *slabs);
         if (slabs == NULL) {
-            w->ok = violation(w->why, w->cap, "the grader ran out of memory");
+            w->ok = beyond_violation(w->why, w->cap, "the grader ran out of memory");
             return 1;
         }
         c->slabs = slabs;
