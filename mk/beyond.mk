@@ -3,7 +3,8 @@
 #   make demo STAGE=buddy [SEQUENCE=buddy-lesson]   the buddy system's pictures (slab: STAGE=slab)
 #   make demo STAGE=3 SEQUENCE=fit-20-30 FIT=best   any lab command with stage 3 and 4 on another policy:
 #   make trace ... FIT=worst, make bench FIT=next   FIT=first|next|best|worst (the lecture's: first)
-#   make demo-fits [STAGE=3]                        the 20/30 example once per policy, one after another
+#   make demo-fits [STAGE=3] [FULL=1]               the 20/30 example under the four policies side by side
+#                                                   (tools/fits-side-by-side); FULL=1: each whole demo first
 #   make grade STAGE=3 FIT=best                     grades the reference built with that policy
 #                                                   (build/<stage>/runner-fit-best) by the policy's test
 #
@@ -40,7 +41,8 @@ all: $(FIT_RUNNERS)
 
 .PHONY: demo-fits
 demo-fits: $(B)/heapkit
-	@for f in $(FITS); do \
-	    echo "==== $(or $(STAGE),3) with $$f fit: $(B)/heapkit demo --stage $(or $(STAGE),3) --sequence fit-20-30 (HEAPKIT_FIT=$$f)"; \
+	@if [ -n "$(FULL)" ]; then for f in $(FITS); do \
+	    echo "==== stage $(or $(STAGE),3) with $$f fit: $(B)/heapkit demo --stage $(or $(STAGE),3) --sequence fit-20-30 (HEAPKIT_FIT=$$f)"; \
 	    HEAPKIT_FIT=$$f $(B)/heapkit demo --stage $(or $(STAGE),3) --sequence fit-20-30 || exit $$?; \
-	done
+	done; fi
+	@tools/fits-side-by-side --heapkit $(B)/heapkit --stage $(or $(STAGE),3)
