@@ -36,7 +36,11 @@ struct demo_beyond_run {
     char *ptrs[MAX_IDS];
 };
 
-static char name_of(int id) { return id < 26 ? (char)('A' + id) : '?'; }
+/* Pointers are named by letters, the lesson's way: A for the sequence's lowest id (p0, or p1 in the
+ * lecture's sequences), B for the next. */
+static int first_id;
+
+static char name_of(int id) { return id - first_id < 26 ? (char)('A' + id - first_id) : '?'; }
 
 /* The id whose block starts at chunk c, or -1. */
 static int owner_of(const struct demo_beyond_run *r, const chunk_t *c)
@@ -157,7 +161,7 @@ static void picture_slab(void)
 
 static void step(struct demo_beyond_run *r, const struct trace_op *op)
 {
-    int id = op->id < MAX_IDS ? (int)op->id : MAX_IDS - 1;
+    int id = (int)op->id;                           /* below MAX_IDS: demo_beyond checked */
     struct os_stats before = os_stats();
     if (op->kind == TRACE_FREE) {
         printf("free(%c)\n", name_of(id));
@@ -178,13 +182,24 @@ static void step(struct demo_beyond_run *r, const struct trace_op *op)
 
 int demo_beyond(const struct stage *s, const struct demo_sequence *seq)
 {
+    for (size_t i = 0; i < seq->op_count; i++)
+        if (seq->ops[i].id >= MAX_IDS) {
+            fprintf(stderr, "heapkit demo: %s: op %zu names pointer p%u; the pictures of %s name at most %d "
+                    "pointers (p0 .. p%d)\n", seq->name, i + 1, seq->ops[i].id, s->folder, MAX_IDS, MAX_IDS - 1);
+            return 2;
+        }
     fflush(stdout);
     pid_t child = fork();
     if (child < 0)
         return 2;
     if (child == 0) {
         struct demo_beyond_run r = { .stage = s };
-        printf("%s on stage %d (%s, %s): %s\n\n", seq->name, s->number, s->lecture_name, s->folder, seq->title);
+        first_id = MAX_IDS - 1;
+        for (size_t i = 0; i < seq->op_count; i++)
+            if ((int)seq->ops[i].id < first_id)
+                first_id = (int)seq->ops[i].id;
+        printf("%s on stage %d (%s, %s): %s\n", seq->name, s->number, s->lecture_name, s->folder, seq->title);
+        printf("(pointer p%d is called A, p%d B, and so on)\n\n", first_id, first_id + 1);
         for (size_t i = 0; i < seq->op_count; i++)
             step(&r, &seq->ops[i]);
         fflush(stdout);
