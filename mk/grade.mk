@@ -16,7 +16,7 @@ ASSIGNMENT ?= $(wildcard course/assignment.json)
 
 GRADE_ARGS = $(if $(STAGE),--stage $(STAGE)) $(if $(SRC),--src $(SRC)) $(if $(FORMAT),--format $(FORMAT)) \
              $(if $(OUT),--out $(OUT)) $(if $(ONLY),--only '$(ONLY)') $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
-             $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
+             $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(FIT),--fit $(FIT))
 
 grade: $(B)/heapkit
 	@echo "grade: $(if $(SRC),building $(SRC) and grading it as stage $(STAGE),$(if $(STAGE),grading stage $(STAGE) in place,grading the six reference stages)): $(B)/heapkit grade $(strip $(GRADE_ARGS))" >&2

@@ -34,9 +34,9 @@ $(B)/$(1)/libheapmgr-preload.so: $(B)/$(1)/pic/heapmgr.o $(B)/$(1)/pic/alloc_ext
 	$(CC) -shared -pthread -Wl,-z,defs -Wl,-z,now -o $$@ $$^
 endef
 
-$(foreach s,$(STAGES),$(eval $(call preload_rules,$(s))))
+$(foreach s,$(ALL_STAGES),$(eval $(call preload_rules,$(s))))
 
-all: $(foreach s,$(STAGES),$(B)/$(s)/libheapmgr-preload.so)
+all: $(foreach s,$(ALL_STAGES),$(B)/$(s)/libheapmgr-preload.so)
 
 # The test programs run under each stage's library: the malloc family's semantics, and stage 6's meeting
 # with the kernel's limit on mappings.
@@ -47,6 +47,7 @@ $(B)/tests/preload/%: tests/preload/%.c
 TEST_PROGS += $(B)/tests/preload/api_test $(B)/tests/preload/map_holes
 
 .PHONY: run
-run: $(B)/heapkit $(if $(filter 1 2 3 4 5 6,$(STAGE)),$(B)/$(word $(STAGE),$(STAGES))/libheapmgr-preload.so)
+run: $(B)/heapkit $(if $(filter 1 2 3 4 5 6 7 8,$(STAGE)),$(B)/$(word $(STAGE),$(ALL_STAGES))/libheapmgr-preload.so) \
+     $(if $(filter buddy slab,$(STAGE)),$(B)/beyond/$(STAGE)/libheapmgr-preload.so)
 	@test -n "$(STAGE)" -a -n "$(CMD)" || { echo 'usage: make run STAGE=n CMD="command args..."'; exit 2; }
 	$(B)/heapkit run --stage $(STAGE) -- $(CMD)

@@ -38,6 +38,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chunk.h"
@@ -183,20 +184,78 @@ static chunk_t *grow_heap(size_t chunk_bytes)
     /* END SOLUTION */
 }
 
-/* First fit: the first chunk on the list with at least chunk_bytes, or NULL. Its predecessor on
- * the list goes to *prev_out, for an unlink without a second walk. */
+/* ---- the placement policy ------------------------------------------------------------------ */
+
+/* The lecture's policy for this stage is first fit. A lecturer may compare the others (Wilson et al.,
+ * "Dynamic Storage Allocation: A Survey and Critical Review", 1995, section 3.4) without editing this
+ * file: HEAPKIT_FIT=first|next|best|worst in the environment chooses at the first malloc (the lab's
+ * demo, trace and bench: make demo FIT=best), and -DHEAPKIT_FIT_DEFAULT=FIT_BEST at build time
+ * chooses when the environment says nothing (the grader's runner-fit-best, which has no environment).
+ *   first  the first chunk on the list that fits
+ *   next   the first that fits at or after the rover, wrapping round: the search resumes just past
+ *          the chunk it took last (Knuth's roving pointer, TAOCP vol. 1, 2.5, exercise 6; kept as an
+ *          address, so that no merge can leave it dangling)
+ *   best   the smallest that fits (ties: the first on the list)
+ *   worst  the largest (ties: the first on the list): its remainder stays big enough to be useful */
+enum fit_policy { FIT_FIRST, FIT_NEXT, FIT_BEST, FIT_WORST };
+#ifndef HEAPKIT_FIT_DEFAULT
+#define HEAPKIT_FIT_DEFAULT FIT_FIRST
+#endif
+
+static inline enum fit_policy fit_policy(void)
+{
+    static int chosen = -1;    /* read once: a policy cannot change under a heap */
+    if (chosen < 0) {
+        static const char *const names[] = { "first", "next", "best", "worst" };
+        const char *wanted = getenv("HEAPKIT_FIT");
+        chosen = HEAPKIT_FIT_DEFAULT;
+        for (int p = FIT_FIRST; wanted != NULL && p <= FIT_WORST; p++)
+            if (strcmp(wanted, names[p]) == 0)
+                chosen = p;
+    }
+    return (enum fit_policy)chosen;
+}
+
+static uintptr_t next_fit_rover;   /* next fit: just past the start of the chunk taken last */
+
+/* Does candidate c (of those that fit) beat the one chosen so far under the policy? */
+static inline bool fit_is_better(enum fit_policy policy, const chunk_t *c, const chunk_t *chosen)
+{
+    if (chosen == NULL)
+        return true;
+    switch (policy) {
+    case FIT_BEST: return chunk_size(c) < chunk_size(chosen);
+    case FIT_WORST: return chunk_size(c) > chunk_size(chosen);
+    case FIT_NEXT:
+        /* at or after the rover beats below it; within each side, the lower address */
+        if (((uintptr_t)c >= next_fit_rover) != ((uintptr_t)chosen >= next_fit_rover))
+            return (uintptr_t)c >= next_fit_rover;
+        return (uintptr_t)c < (uintptr_t)chosen;
+    case FIT_FIRST: break;
+    }
+    return false;
+}
+
+/* First fit (the policy above may choose another): the first chunk on the list with at least
+ * chunk_bytes, or NULL. Its predecessor on the list goes to *prev_out, for an unlink without a
+ * second walk. */
 static inline chunk_t *find_fit(size_t chunk_bytes, chunk_t **prev_out)
 {
     /* BEGIN SOLUTION */
-    chunk_t *prev = NULL;
+    enum fit_policy policy = fit_policy();
+    chunk_t *prev = NULL, *chosen = NULL;
     for (chunk_t *c = free_list; c != NULL; c = chunk_next_free(c)) {
-        if (chunk_size(c) >= chunk_bytes) {
+        if (chunk_size(c) >= chunk_bytes && fit_is_better(policy, c, chosen)) {
             *prev_out = prev;
-            return c;
+            chosen = c;
+            if (policy == FIT_FIRST)
+                break;                              /* first fit: the walk ends here */
         }
         prev = c;
     }
-    return NULL;
+    if (chosen != NULL)
+        next_fit_rover = (uintptr_t)chosen + CHUNK_UNIT;
+    return chosen;
     /* END SOLUTION */
 }
 

@@ -346,6 +346,7 @@ int cmd_bench(int argc, char **argv)
         fprintf(stderr, "  measured %s\n", rows[i].name);
     }
     print_summary_table(rows, row_count, trace_count);
+    bench_beyond(traces, trace_count, a.quick);             /* fit policies, buddy and slab: bench_beyond.c */
 
     size_t sizes = a.quick ? 2 : SCALING_SIZES;
     struct scaling_series series[SCALING_TARGETS_MAX];

@@ -34,4 +34,9 @@ void scaling_measure(struct replay_target target, size_t sizes, unsigned runs, s
  * Returns 0, or -1 when the file cannot be written. */
 int scaling_write_svg(const char *path, const struct scaling_series *series, size_t series_count, size_t sizes);
 
+/* bench_beyond.c: the fit policies of stages 3 and 4 and the allocators beyond the six on the trace
+ * suite: utilization, largest free chunk over free bytes, internal fragmentation, malloc cost. */
+struct trace;
+void bench_beyond(const struct trace *traces, size_t count, bool quick);   /* quick: the first 2 traces */
+
 #endif

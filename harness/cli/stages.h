@@ -1,4 +1,4 @@
-/* stages.h: the six stages, as the harness reaches them.
+/* stages.h: the six stages and the two beyond them, as the harness reaches them.
  *
  * The table (stages.c) names each stage; a binding fills in its functions, one per program:
  *   stages_local.c   build/heapkit-lab (trace, bench, demo): the stages linked in, their contract
@@ -14,7 +14,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum { STAGE_FIRST = 1, STAGE_LAST = 6 };
+/* 1..6 are the lecture's six stages, what "all stages" means everywhere (make grade, the demos' side
+ * by side, the bench table); 7 and 8 (beyond/buddy, beyond/slab) go beyond the lecture and are
+ * reached only by name or number. */
+enum { STAGE_FIRST = 1, STAGE_LAST = 6, STAGE_BUDDY = 7, STAGE_SLAB = 8, STAGE_MAX = 8 };
 
 /* One allocator call of a batch: malloc(bytes), free(mem) or realloc(mem, bytes). */
 enum stage_call_kind { STAGE_CALL_MALLOC, STAGE_CALL_FREE, STAGE_CALL_REALLOC };
@@ -29,8 +32,9 @@ struct stage_call {
 enum { STAGE_BATCH_MAX = 256 };
 
 struct stage {
-    int number;                          /* 1 .. 6 */
-    const char *folder;                  /* "stage4_dlist" */
+    int number;                          /* 1 .. 8 */
+    const char *folder;                  /* "stage4_dlist", "beyond/buddy" */
+    const char *name;                    /* what stage_parse also accepts: "buddy"; NULL for 1-6 */
     const char *lecture_name;            /* "Doubly linked list": the lecture's name for it */
     bool walkable;                       /* stages 3-5 keep the shared chunk layout */
     void *(*malloc)(size_t req_bytes);
@@ -54,7 +58,8 @@ const struct stage *stage_get(int n);
 /* Stage n's folder ("stage4_dlist"), whether or not it is available here; NULL out of range. */
 const char *stage_folder(int n);
 
-/* Parses "4", "stage4" or "stage4_dlist" into 4; returns 0 when text names no stage. */
+/* Parses "4", "stage4" or "stage4_dlist" into 4, and "7", "buddy" or "beyond/buddy" into 7; returns 0
+ * when text names no stage. */
 int stage_parse(const char *text);
 
 #endif

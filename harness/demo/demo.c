@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "demo_beyond.h"
 #include "demo_html.h"
 #include "demo_model.h"
 #include "demo_sequences.h"
@@ -138,6 +139,9 @@ int cmd_demo(int argc, char **argv)
         list_sequences();
         return 2;
     }
+
+    if (o.stage > STAGE_LAST)                   /* buddy and slab draw their own pictures */
+        return stage_get(o.stage) != NULL ? demo_beyond(stage_get(o.stage), seq) : 2;
 
     /* the stages */
     const struct stage *stages[STAGE_LAST + 1];

@@ -4,6 +4,7 @@
  * the stages it is meant for (the ids are the pointer names: id 2 is p2).
  */
 #include "demo_sequences.h"
+#include "demo_beyond.h"
 
 #include <string.h>
 
@@ -61,6 +62,7 @@ const struct demo_sequence demo_sequences[] = {
     SEQUENCE("coalesce", "free with coalescing on both sides", "3 4 5", coalesce_ops, 5),
     SEQUENCE("bins", "a bin hit and a bin miss", "5", bins_ops, 7),
     SEQUENCE("mmap", "mmap and munmap of a large chunk", "6 5", mmap_ops, 4),
+    DEMO_SEQUENCES_BEYOND,                       /* the fit policies, buddy and slab: demo_beyond.h */
 };
 
 const size_t demo_sequence_count = sizeof demo_sequences / sizeof demo_sequences[0];

@@ -16,6 +16,7 @@
 #include "batch.h"
 #include "commands.h"
 #include "grade_assignment.h"
+#include "grade_fit.h"
 #include "grade_run.h"
 #include "report.h"
 #include "stages.h"
@@ -34,7 +35,7 @@ static void usage(FILE *out)
 {
     fputs("usage: heapkit grade [--stage N] [--src FILE] [--format text|json|tap|gradescope|autolab] [--out PATH]\n"
           "                     [--only GLOB[,GLOB...]] [--jobs N] [--timeout SECONDS] [--memory MIB] [--quick]\n"
-          "                     [--list] [--assignment FILE]\n"
+          "                     [--list] [--assignment FILE] [--fit first|next|best|worst]\n"
           "  --stage N     grade stage N (1-6); without it, all six reference stages\n"
           "  --src FILE    grade FILE (a stage's heapmgr.c) as stage N, built in its own folder\n"
           "  --format F    text (default), json, tap, gradescope (results.json), autolab\n"
@@ -48,6 +49,8 @@ static void usage(FILE *out)
           "                test, with what the assignment makes of it)\n"
           "  --assignment FILE  grade as the instructor's assignment file says (docs/instructors.md);\n"
           "                without --stage, its stages\n"
+          "  --fit POLICY  stages 3 and 4: grade this placement policy (its own lecture test); the references\n"
+          "                are their runners built with it, build/<stage>/runner-fit-POLICY\n"
           "Exit status: 0 every test passed, 1 some test failed, 2 usage error or a submission that does not build.\n"
           "Test names and the JSON schema: docs/grading.md\n", out);
 }
@@ -73,7 +76,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         bool takes_value = strcmp(arg, "--stage") == 0 || strcmp(arg, "--src") == 0 || strcmp(arg, "--format") == 0 ||
                            strcmp(arg, "--out") == 0 || strcmp(arg, "--only") == 0 || strcmp(arg, "--jobs") == 0 ||
                            strcmp(arg, "--timeout") == 0 || strcmp(arg, "--memory") == 0 ||
-                           strcmp(arg, "--assignment") == 0;
+                           strcmp(arg, "--assignment") == 0 || strcmp(arg, "--fit") == 0;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             usage(stdout);
             return 1;
@@ -117,6 +120,12 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->cli_memory_bytes = (size_t)number << 20;
         } else if (strcmp(arg, "--assignment") == 0) {
             o->assignment_path = value;
+        } else if (strcmp(arg, "--fit") == 0) {
+            if (!grade_fit_known(value)) {
+                fprintf(stderr, "heapkit grade: --fit %s: expected first, next, best or worst\n", value);
+                return 2;
+            }
+            g->fit = value;
         } else if (strcmp(arg, "--quick") == 0) {
             g->quick = true;
         } else if (strcmp(arg, "--list") == 0) {

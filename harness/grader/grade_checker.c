@@ -300,7 +300,7 @@ static bool detects_wrong_header_length(struct grade_ctx *t)
 
 const struct grade_test grade_checker_tests[] = {
     { "checker.accepts_healthy_heap", ST_ALL, 3, accepts_healthy_heap },
-    { "checker.detects_break_moved_down", ST1 | ST2, 3, detects_break_moved_down },
+    { "checker.detects_break_moved_down", ST1 | ST2 | ST_BUDDY, 3, detects_break_moved_down },
     { "checker.detects_unaligned_break", ST1, 3, detects_unaligned_break },
     { "checker.detects_wrong_status_bit", ST_LISTS, 3, detects_wrong_status_bit },
     { "checker.detects_footer_mismatch", ST_LISTS, 3, detects_footer_mismatch },

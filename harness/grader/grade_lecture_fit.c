@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "chunk.h"
+#include "grade_fit.h"
 #include "grade_heap.h"
 #include "grade_lecture.h"
 #include "os.h"
@@ -13,7 +14,7 @@ static size_t off(const void *p) { return chunk_offset(os_heap_start(), p); }
 
 /* Allocates blocks of the given payload sizes, each followed by a small guard, and frees the blocks
  * but not the guards: free chunks that cannot coalesce. */
-static bool free_chunks_of(struct grade_ctx *t, struct grade_blocks *guards, const size_t *sizes, size_t n)
+bool free_chunks_of(struct grade_ctx *t, struct grade_blocks *guards, const size_t *sizes, size_t n)
 {
     struct grade_blocks holes = { .ignore_alignment = true };
     bool ok = true;
@@ -24,7 +25,7 @@ static bool free_chunks_of(struct grade_ctx *t, struct grade_blocks *guards, con
 
 /* Is some free chunk's size within slack bytes of need? Then whether it "fits" depends on rounding
  * details a correct stage may choose, and the request is not used. */
-static bool ambiguous(const struct heap_view *v, size_t need, size_t slack)
+bool ambiguous(const struct heap_view *v, size_t need, size_t slack)
 {
     for (size_t i = 0; i < v->free_count; i++) {
         size_t s = chunk_size(v->free_chunks[i]);
@@ -34,7 +35,7 @@ static bool ambiguous(const struct heap_view *v, size_t need, size_t slack)
     return false;
 }
 
-static chunk_t *first_fit_in(const struct heap_view *v, size_t need)
+chunk_t *first_fit_in(const struct heap_view *v, size_t need)
 {
     for (size_t i = 0; i < v->free_count; i++)
         if (chunk_size(v->free_chunks[i]) >= need)
@@ -42,7 +43,7 @@ static chunk_t *first_fit_in(const struct heap_view *v, size_t need)
     return NULL;
 }
 
-static chunk_t *best_fit_in(const struct heap_view *v, size_t need)
+chunk_t *best_fit_in(const struct heap_view *v, size_t need)
 {
     chunk_t *best = NULL;
     for (size_t i = 0; i < v->free_count; i++) {

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "grade_fit.h"
 #include "grade_source.h"
 #include "grade_test.h"
 #include "os_sim.h"
@@ -44,6 +45,7 @@ struct item {
     bool quick;
     int points;                  /* the test's, or the assignment's for it */
     bool enabled, hidden;        /* by the assignment (a disabled item is only ever listed) */
+    const char *fit;
 };
 
 struct grade_plan {
@@ -93,6 +95,7 @@ static void plan_add(struct grade_plan *p, const struct grade_options *o, int st
     it->points = choice.points;
     it->enabled = choice.enabled;
     it->hidden = choice.hidden;
+    it->fit = o->fit;
 }
 
 /* Stages 1 and 2 never reuse memory: a trace fits them only when all it ever allocates does. */
@@ -117,7 +120,13 @@ static void plan_stage(struct grade_plan *p, const struct grade_options *o, int 
     for (size_t i = 0; i < grade_api_test_count; i++)
         plan_add(p, o, stage, &grade_api_tests[i], grade_api_tests[i].name, NULL);
     for (size_t i = 0; i < grade_lecture_test_count; i++)
-        plan_add(p, o, stage, &grade_lecture_tests[i], grade_lecture_tests[i].name, NULL);
+        if (!grade_fit_replaces(o->fit, &grade_lecture_tests[i]))
+            plan_add(p, o, stage, &grade_lecture_tests[i], grade_lecture_tests[i].name, NULL);
+    const struct grade_test *fit_test = grade_fit_test(o->fit);
+    if (fit_test != NULL)
+        plan_add(p, o, stage, fit_test, fit_test->name, NULL);
+    for (size_t i = 0; i < grade_beyond_test_count; i++)
+        plan_add(p, o, stage, &grade_beyond_tests[i], grade_beyond_tests[i].name, NULL);
     char name[96];
     for (size_t i = 0; i < WORKLOAD_COUNT; i++) {
         snprintf(name, sizeof name, "workload.%s", workload_names[i]);
@@ -144,6 +153,8 @@ static void plan_stage(struct grade_plan *p, const struct grade_options *o, int 
     }
     for (size_t i = 0; i < grade_checker_test_count; i++)
         plan_add(p, o, stage, &grade_checker_tests[i], grade_checker_tests[i].name, NULL);
+    for (size_t i = 0; i < grade_beyond_checker_test_count; i++)
+        plan_add(p, o, stage, &grade_beyond_checker_tests[i], grade_beyond_checker_tests[i].name, NULL);
 }
 
 /* ---- 3. running ----------------------------------------------------------------------------------- */
@@ -153,7 +164,7 @@ static bool run_item(struct sandbox_page *page, void *arg)
 {
     const struct item *it = arg;
     struct grade_ctx ctx = { .stage = stage_get(it->stage), .page = page, .memory_limit = it->memory_bytes,
-                             .param = it->param, .quick = it->quick };
+                             .param = it->param, .quick = it->quick, .fit = it->fit };
     struct runner_spec spec = { .path = ctx.stage->runner, .slot = page->slot, .slots = page->slots, .cpu_seconds = it->timeout_s,
                                 .wall_seconds = WALL_FACTOR * it->timeout_s * 0.95, .memory_bytes = it->memory_bytes };
     runner_start(&spec, page);
@@ -177,7 +188,7 @@ static bool build_report(struct report *r, const struct grade_plan *p, const str
     for (size_t s = 0; s < stage_count; s++) {
         const struct stage *st = stage_get(stages[s]);
         struct report_stage *rs = &r->stages[s];
-        static char sources[STAGE_LAST + 1][SUBMISSION_PATH_MAX];
+        static char sources[STAGE_MAX + 1][SUBMISSION_PATH_MAX];
         snprintf(sources[stages[s]], SUBMISSION_PATH_MAX, "%s/heapmgr.c", st->folder);
         *rs = (struct report_stage){ .stage = stages[s], .folder = st->folder, .lecture_name = st->lecture_name,
                                      .source = source != NULL ? source : sources[stages[s]] };
@@ -244,11 +255,13 @@ static int prepare(const struct grade_options *o, struct grade_result *res, int 
                    bool keep_disabled)
 {
     static char root[SUBMISSION_PATH_MAX], build[SUBMISSION_PATH_MAX];
-    static char runners[STAGE_LAST + 1][SUBMISSION_PATH_MAX + 32];
+    static char runners[STAGE_MAX + 1][SUBMISSION_PATH_MAX + 32];
     char why[SUBMISSION_PATH_MAX * 2 + 200], built[SUBMISSION_PATH_MAX + 32];
     if (!kit_locate(root, build, why, sizeof why))
         return refuse(res, "%.1000s", why);
-    for (int n = STAGE_FIRST; n <= STAGE_LAST; n++) {
+    /* "all" is the lecture's six; a stage beyond them is graded when named */
+    int last = o->stage > STAGE_LAST ? o->stage : STAGE_LAST;
+    for (int n = STAGE_FIRST; n <= last; n++) {
         remote_stage_set_runner(n, NULL);
         if (!graded(o, n))
             continue;
@@ -262,13 +275,16 @@ static int prepare(const struct grade_options *o, struct grade_result *res, int 
             res->messages = res->sub.messages;
             snprintf(built, sizeof built, "%s", res->sub.binary);
         } else {
-            snprintf(built, sizeof built, "%s/%s/runner", build, stage_folder(n));
+            if (grade_fit_applies(o->fit, n))    /* the reference built with the policy graded */
+                snprintf(built, sizeof built, "%s/%s/runner-fit-%s", build, stage_folder(n), o->fit);
+            else
+                snprintf(built, sizeof built, "%s/%s/runner", build, stage_folder(n));
         }
         snprintf(runners[n], sizeof runners[n], "%s", built);
         remote_stage_set_runner(n, runners[n]);
     }
     *stage_count = 0;
-    for (int n = STAGE_FIRST; n <= STAGE_LAST; n++)
+    for (int n = STAGE_FIRST; n <= last; n++)
         if (graded(o, n) && stage_get(n) != NULL)
             stages[(*stage_count)++] = n;
     res->plan = calloc(1, sizeof *res->plan);
@@ -297,7 +313,7 @@ static bool reads_a_trace(const struct item *it)
 struct grade_listed *grade_listing(const struct grade_options *o, size_t *count, char *why, size_t why_size)
 {
     struct grade_result res = { 0 };
-    int stages[STAGE_LAST];
+    int stages[STAGE_MAX];
     size_t stage_count;
     struct grade_options listing = *o;
     listing.src = NULL;                      /* the tests of a stage do not depend on its file */
@@ -336,7 +352,7 @@ void grade_listing_release(struct grade_listed *list, size_t count)
 int grade_run(const struct grade_options *o, struct grade_result *res)
 {
     memset(res, 0, sizeof *res);
-    int stages[STAGE_LAST];
+    int stages[STAGE_MAX];
     size_t stage_count;
     if (prepare(o, res, stages, &stage_count, false) != 0)
         return res->status;

@@ -26,6 +26,7 @@ struct grade_options {
     double give_up_after;        /* seconds: tests not started by then are not run (0: no limit) */
     const struct assignment *assignment;   /* the instructor's settings (assignment.h), or NULL; with one
                                               and no stage, the assigned stages are graded */
+    const char *fit;             /* stages 3-4: the placement policy graded (grade_fit.h); NULL: the lecture's */
 };
 
 /* The options of `heapkit grade` without arguments. */

@@ -23,6 +23,7 @@ struct grade_ctx {
     size_t memory_limit;             /* bytes the seam may hand out (os_sim_set_limit) */
     const char *param;               /* test parameter: a workload's name or a trace's path */
     bool quick;                      /* smaller sizes (the determinism check) */
+    const char *fit;                 /* stages 3-4: the placement policy graded, NULL: the lecture's (grade_fit.h) */
 };
 
 struct grade_test {
@@ -35,7 +36,8 @@ struct grade_test {
 /* Stage bits for grade_test.stages. */
 enum {
     ST1 = 1 << 1, ST2 = 1 << 2, ST3 = 1 << 3, ST4 = 1 << 4, ST5 = 1 << 5, ST6 = 1 << 6,
-    ST_ALL = ST1 | ST2 | ST3 | ST4 | ST5 | ST6,
+    ST_BUDDY = 1 << 7, ST_SLAB = 1 << 8,   /* beyond the six (grade_buddy.c, grade_slab.c) */
+    ST_ALL = ST1 | ST2 | ST3 | ST4 | ST5 | ST6 | ST_BUDDY | ST_SLAB,   /* every allocator the grader knows */
     ST_LISTS = ST3 | ST4 | ST5,      /* the walkable stages, with free lists in the shared layout */
 };
 
@@ -48,6 +50,12 @@ extern const size_t grade_lecture_test_count;
 extern const struct grade_test grade_checker_tests[];
 extern const size_t grade_checker_test_count;
 extern const struct grade_test grade_workload_test;     /* run once per workload and per trace */
+/* The allocators beyond the six (grade_beyond.c, tests in grade_buddy*.c and grade_slab*.c): their
+ * lecture.* properties, planned after the lecture tests, and their checker.* tests, after the checker's. */
+extern const struct grade_test grade_beyond_tests[];
+extern const size_t grade_beyond_test_count;
+extern const struct grade_test grade_beyond_checker_tests[];
+extern const size_t grade_beyond_checker_test_count;
 
 /* ---- failing ---------------------------------------------------------------------------------- */
 

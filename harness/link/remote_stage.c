@@ -15,11 +15,11 @@
 #include "runner_link.h"
 #include "stages.h"
 
-static const char *runners[STAGE_LAST + 1];
+static const char *runners[STAGE_MAX + 1];
 
 void remote_stage_set_runner(int n, const char *path)
 {
-    if (n >= STAGE_FIRST && n <= STAGE_LAST)
+    if (n >= STAGE_FIRST && n <= STAGE_MAX)
         runners[n] = path;
 }
 
@@ -101,7 +101,7 @@ static int remote_check(void)
 
 bool stage_bind(struct stage *s)
 {
-    if (s->number < STAGE_FIRST || s->number > STAGE_LAST || runners[s->number] == NULL)
+    if (s->number < STAGE_FIRST || s->number > STAGE_MAX || runners[s->number] == NULL)
         return false;
     s->malloc = remote_malloc;
     s->free = remote_free;

@@ -104,8 +104,9 @@ def parse_header(lines):
     for k in ('BUG', 'STAGE', 'EXPECT'):
         if not fields.get(k, '').strip():
             raise ZooError(f'its header has no {k}: line')
-    if not re.fullmatch(r'[1-6]', fields['STAGE']):
-        raise ZooError(f'STAGE: {fields["STAGE"]!r} is not a stage number 1-6')
+    if not re.fullmatch(r'[0-9]+', fields['STAGE']) or int(fields['STAGE']) not in STAGE_FOLDERS:
+        numbers = sorted(STAGE_FOLDERS)
+        raise ZooError(f'STAGE: {fields["STAGE"]!r} is not a stage number {numbers[0]}-{numbers[-1]}')
     if 'TIMEOUT' in fields and not re.match(r'\d+(\.\d+)?(\s|$)', fields['TIMEOUT']):
         raise ZooError(f'TIMEOUT: {fields["TIMEOUT"]!r} does not start with seconds')
     return fields
