@@ -2,11 +2,26 @@
  * stage (the tests are in grade_api_*.c, see grade_api.h). */
 #include "grade_api.h"
 
+#include <stdio.h>
+
+#include "grade_heap.h"
+
+/* The heap must be valid. On stages 3-5 the grader's own walk decides, so that a checker that is
+ * wrong costs the checker tests (checker.*), not every api test that asks it: when the walk finds
+ * the heap valid but heapmgr_check objects, the test goes on and says so in its output. */
 bool api_expect_valid(struct grade_ctx *t, const char *when)
 {
     int violations = g_check(t);
-    if (violations != 0)
+    if (violations == 0)
+        return true;
+    if (!t->stage->walkable)
         return grade_fail(t, "expected heapmgr_check() == 0 %s, it returned %d", when, violations);
+    char why[400];
+    if (!heap_audit(t->stage->number, why, sizeof why))
+        return grade_fail(t, "expected a valid heap %s; the grader's own heap walk: %s (and heapmgr_check() returned "
+                          "%d)", when, why, violations);
+    fprintf(stderr, "grader: heapmgr_check() returned %d %s, but the grader's own heap walk finds this heap valid: "
+            "your checker may be wrong (the checker tests count it, this test does not)\n", violations, when);
     return true;
 }
 

@@ -80,6 +80,11 @@ static bool run_workload(struct grade_ctx *t)
     grade_phase(t, "");
     size_t ops = trace.op_count;
     trace_free(&trace);
+    if (result.checker_objections > 0)
+        fprintf(stderr, "grader: heapmgr_check reported violations %zu time%s (first after op %zu), but the grader's "
+                "own heap walk found the heap valid each time: your checker may be wrong (the checker tests count "
+                "it, this test does not)\n", result.checker_objections, result.checker_objections == 1 ? "" : "s",
+                result.first_objection_op);
     if (!result.ok) {
         t->page->op = result.failed_op + 1;
         t->page->memory_limit_hit = grade_memory_limit_reached(t);

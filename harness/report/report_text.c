@@ -1,9 +1,11 @@
 /* report_text.c: the report for people (report.h). One stage: a line per test, and under each
- * failure what was expected, what happened, and the first lines of what the submission printed.
+ * failure what was expected, what happened, and the first lines of what the submission printed
+ * (repeated lines folded); then points per group and where to start (report_guide.c).
  * All six: one table (stage, tests passed, points), then the failures. */
 #include <string.h>
 
 #include "report.h"
+#include "report_guide.h"
 
 enum { OUTPUT_LINES_SHOWN = 12 };
 
@@ -41,7 +43,7 @@ static void print_failure_detail(FILE *out, const struct report_test *t, const s
     print_indented(out, t->message, "        ", 6);
     if (t->output[0] != '\0') {
         fprintf(out, "        %soutput%s:%s\n", c->dim, t->output_truncated ? " (truncated)" : "", c->reset);
-        print_indented(out, t->output, "        | ", OUTPUT_LINES_SHOWN);
+        report_print_folded(out, t->output, "        | ", OUTPUT_LINES_SHOWN);
     }
 }
 
@@ -74,6 +76,12 @@ static void print_one_stage(FILE *out, const struct report *r, const struct repo
             fprintf(out, "%s%s%s\n", c->dim, group, c->reset);
         }
         print_test(out, t, c);
+    }
+    fputc('\n', out);
+    report_print_groups(out, r, s);
+    if (s->failed > 0) {
+        fputc('\n', out);
+        report_print_start_here(out, r, s, c->bold, c->reset);
     }
     print_stage_summary(out, s, c);
 }

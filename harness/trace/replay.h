@@ -31,6 +31,8 @@ struct replay_check_result {
     size_t peak_live_bytes;      /* peak sum of live request sizes */
     size_t peak_footprint_bytes; /* peak heap + mapped bytes from the seam (C library: see replay.c) */
     unsigned long syscalls;      /* os_* calls made during the replay */
+    size_t checker_objections;   /* times heapmgr_check reported violations the audit did not find */
+    size_t first_objection_op;
 };
 
 /* Replays t checking alignment, overlap (including containment), payload integrity at every free
