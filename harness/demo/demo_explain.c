@@ -2,13 +2,15 @@
  *
  * Nothing here asks the stage what it did: every sentence is derived from the snapshots before and
  * after the op. The chunk a malloc returned is looked up in the free lists as they were before it: its
- * position there is how many chunks first fit searched; whether it starts at the front or ends at the
+ * position there is how many chunks first fit searched (the other policies are named as the lab runs
+ * them, HEAPKIT_FIT); whether it starts at the front or ends at the
  * end of that free chunk says which end a split returned. A free is explained by the free chunk that
  * holds the freed chunk afterwards: larger on the left means coalesced with the previous chunk, on the
  * right with the next one.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chunk.h"
@@ -108,6 +110,46 @@ static bool same_block(const struct demo_block *a, const struct demo_block *b)
 
 static bool uses_bins(const struct demo_run *run) { return run->stage->number == 5; }
 
+/* The placement policy stages 3 and 4 run with in the lab: HEAPKIT_FIT (`make demo ... FIT=best`), which
+ * the stages read themselves; anything else is the lecture's first fit, as the stages take it. */
+static const char *fit_policy(void)
+{
+    const char *fit = getenv("HEAPKIT_FIT");
+    if (fit != NULL && (strcmp(fit, "next") == 0 || strcmp(fit, "best") == 0 || strcmp(fit, "worst") == 0))
+        return fit;
+    return "first";
+}
+
+/* How many chunks on s's free lists hold at least bytes. */
+static size_t listed_chunks_holding(const struct demo_step *s, size_t bytes)
+{
+    size_t n = 0;
+    for (size_t l = 0; l < s->h.list_count; l++)
+        for (size_t k = 0; k < s->lists[l].count; k++) {
+            const struct demo_block *f = block_holding(s, s->links[s->lists[l].first_link + k]);
+            n += f != NULL && f->bytes >= bytes;
+        }
+    return n;
+}
+
+/* The search of a list stage, in the words of the policy it ran with: the chunk taken was entry pos of
+ * its list, and fitting of the listed chunks could hold the request. */
+static void say_search(struct story *st, size_t pos, size_t fitting)
+{
+    const char *fit = fit_policy();
+    if (fitting == 1 && strcmp(fit, "first") != 0)
+        say(st, "%s fit: took the only free chunk that fits", fit);
+    else if (strcmp(fit, "best") == 0)
+        say(st, "best fit: took the smallest of the %zu free chunk%s that fit", fitting, plural(fitting));
+    else if (strcmp(fit, "worst") == 0)
+        say(st, "worst fit: took the largest of the %zu free chunk%s that fit", fitting, plural(fitting));
+    else if (strcmp(fit, "next") == 0)
+        say(st, "next fit: took entry %zu of the list, the first that fits from where the last search ended",
+            pos);
+    else
+        say(st, "first fit: searched %zu chunk%s", pos, plural(pos));
+}
+
 /* A bin named by what it holds, as seen in memory: "the bin of 5-unit chunks", or "the bin of
  * 70..75-unit chunks" when it holds a range of sizes (a size class). */
 static void bin_name(const struct demo_list *L, char *buf, size_t cap)
@@ -168,7 +210,7 @@ static void explain_chunk_malloc(const struct demo_run *run, const struct demo_s
             say(st, "bin miss: no bin holds a chunk of %zu units or more", need_units);
         }
     } else if (listed) {
-        say(st, "first fit: searched %zu chunk%s", pos, plural(pos));
+        say_search(st, pos, listed_chunks_holding(b, c->bytes));
     } else if (f != NULL) {
         say(st, "took a free chunk that is on no list");
     } else if (free_chunks == 0) {
