@@ -10,11 +10,11 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "chunk.h"
 #include "demo_model.h"
+#include "replay.h"
 
 /* A sentence built piece by piece. */
 struct story {
@@ -110,16 +110,6 @@ static bool same_block(const struct demo_block *a, const struct demo_block *b)
 
 static bool uses_bins(const struct demo_run *run) { return run->stage->number == 5; }
 
-/* The placement policy stages 3 and 4 run with in the lab: HEAPKIT_FIT (`make demo ... FIT=best`), which
- * the stages read themselves; anything else is the lecture's first fit, as the stages take it. */
-static const char *fit_policy(void)
-{
-    const char *fit = getenv("HEAPKIT_FIT");
-    if (fit != NULL && (strcmp(fit, "next") == 0 || strcmp(fit, "best") == 0 || strcmp(fit, "worst") == 0))
-        return fit;
-    return "first";
-}
-
 /* How many chunks on s's free lists hold at least bytes. */
 static size_t listed_chunks_holding(const struct demo_step *s, size_t bytes)
 {
@@ -136,7 +126,7 @@ static size_t listed_chunks_holding(const struct demo_step *s, size_t bytes)
  * its list, and fitting of the listed chunks could hold the request. */
 static void say_search(struct story *st, size_t pos, size_t fitting)
 {
-    const char *fit = fit_policy();
+    const char *fit = replay_fit_policy();
     if (fitting == 1 && strcmp(fit, "first") != 0)
         say(st, "%s fit: took the only free chunk that fits", fit);
     else if (strcmp(fit, "best") == 0)

@@ -7,6 +7,7 @@
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "os.h"
 #include "replay_allocator.h"
@@ -20,10 +21,21 @@ struct replay_allocator replay_allocator_of(struct replay_target target)
     return (struct replay_allocator){malloc, free, realloc};
 }
 
+const char *replay_fit_policy(void)
+{
+    const char *fit = getenv("HEAPKIT_FIT");
+    if (fit != NULL && (strcmp(fit, "next") == 0 || strcmp(fit, "best") == 0 || strcmp(fit, "worst") == 0))
+        return fit;
+    return "first";
+}
+
 const char *replay_target_name(struct replay_target target, char *buf, size_t cap)
 {
     if (target.stage == NULL)
         snprintf(buf, cap, "C library");
+    else if ((target.stage->number == 3 || target.stage->number == 4) && strcmp(replay_fit_policy(), "first") != 0)
+        snprintf(buf, cap, "stage %d (%s, %s fit)", target.stage->number, target.stage->lecture_name,
+                 replay_fit_policy());                  /* another policy than the lecture's: say which */
     else
         snprintf(buf, cap, "stage %d (%s)", target.stage->number, target.stage->lecture_name);
     return buf;

@@ -49,6 +49,10 @@ double replay_timed(struct replay_target target, const struct trace *t);
 
 /* ---- extensions used by heapkit trace and bench ---------------------------------------------------- */
 
+/* The placement policy stages 3 and 4 take in the lab: HEAPKIT_FIT (`make trace|demo|bench FIT=best`),
+ * which the stages read themselves: "next", "best" or "worst"; anything else is the lecture's "first". */
+const char *replay_fit_policy(void);
+
 /* "stage 4 (Doubly linked list)" or "C library". */
 const char *replay_target_name(struct replay_target target, char *buf, size_t cap);
 
