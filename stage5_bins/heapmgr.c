@@ -59,6 +59,7 @@
 #include <string.h>
 
 #include "chunk.h"
+#include "grow_mode.h"
 #include "heapmgr.h"
 #include "heapwalk.h"
 #include "os.h"
@@ -242,10 +243,16 @@ static chunk_t *grow_heap(size_t chunk_bytes)
     if (last_bytes >= chunk_bytes)
         return last;                                /* it fits: a bounded class scan passed it by */
     size_t grow_bytes = chunk_bytes - last_bytes;
-    size_t share_bytes = chunk_offset(heap_start, heap_end) >> GROW_SHIFT;
-    if (grow_bytes < share_bytes)
-        grow_bytes = share_bytes;                   /* a big heap grows in bigger steps */
-    grow_bytes = (grow_bytes + MIN_GROW_BYTES - 1) & ~(size_t)(MIN_GROW_BYTES - 1);
+    if (grow_exact()) {
+        /* the lecture's pictures (grow_mode.h): exactly what is missing, but a whole chunk */
+        if (grow_bytes < CHUNK_MIN_BYTES)
+            grow_bytes = CHUNK_MIN_BYTES;
+    } else {
+        size_t share_bytes = chunk_offset(heap_start, heap_end) >> GROW_SHIFT;
+        if (grow_bytes < share_bytes)
+            grow_bytes = share_bytes;               /* a big heap grows in bigger steps */
+        grow_bytes = (grow_bytes + MIN_GROW_BYTES - 1) & ~(size_t)(MIN_GROW_BYTES - 1);
+    }
     if (heap_start == NULL) {
         /* The first grow: the heap begins at the first 16-byte aligned address at or after the
          * break. The simulated break is page aligned; a real one need not be. */

@@ -1,7 +1,7 @@
 /* demo.c: heapkit demo, the lecture's sequences as heap pictures, in the terminal or as one HTML file.
  *
  *   heapkit demo [--stage N] [--sequence NAME | --file TRACE] [--html OUT.html] [--step]
- *                [--colour auto|always|never] [--width COLUMNS] [--list]
+ *                [--colour auto|always|never] [--width COLUMNS] [--list] [--lecture [--captions]]
  *
  * Each run of a sequence on a stage happens in its own child process (demo_model.c); this file reads
  * the options, picks the stages and the sequence, and hands the runs to the terminal or HTML writer.
@@ -28,6 +28,8 @@ struct demo_options {
     const char *file;
     const char *html;
     bool step, list;
+    bool lecture;                /* --lecture: the slide's units and captions, exact growth */
+    bool captions;               /* --captions: the captions alone, one line per op */
     int colour;                  /* -1 auto, 0 never, 1 always */
     int width;
 };
@@ -37,6 +39,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: heapkit demo [--stage N] [--sequence NAME | --file TRACE] [--html OUT.html]\n"
             "                    [--step] [--colour auto|always|never] [--width COLUMNS] [--list]\n"
+            "                    [--lecture [--captions]]\n"
             "\n"
             "Replays a sequence of mallocs and frees on a stage and draws the heap after each one: the\n"
             "chunks to scale, the free lists or bins, the system calls made, and what happened.\n"
@@ -46,7 +49,10 @@ static void usage(FILE *out)
             "  --file TRACE    a script in the trace format (a id bytes / f id / r id bytes)\n"
             "  --html OUT      write one self-contained HTML page instead of drawing in the terminal\n"
             "  --step          wait for Enter between operations\n"
-            "  --list          list the built-in sequences\n");
+            "  --list          list the built-in sequences\n"
+            "  --lecture       as the slide draws it: sizes in the slide's units, a heap that grows by\n"
+            "                  exactly what is missing, and the slide's caption under each picture\n"
+            "  --captions      with --lecture: print only the captions, one line per operation\n");
 }
 
 static int parse_options(int argc, char **argv, struct demo_options *o)
@@ -64,6 +70,12 @@ static int parse_options(int argc, char **argv, struct demo_options *o)
             takes_value = false;
         } else if (strcmp(a, "--list") == 0) {
             o->list = true;
+            takes_value = false;
+        } else if (strcmp(a, "--lecture") == 0) {
+            o->lecture = true;
+            takes_value = false;
+        } else if (strcmp(a, "--captions") == 0) {
+            o->captions = true;
             takes_value = false;
         } else if (value == NULL) {
             fprintf(stderr, "heapkit demo: %s needs a value\n", a);
@@ -98,6 +110,10 @@ static int parse_options(int argc, char **argv, struct demo_options *o)
         }
         if (takes_value)
             i++;
+    }
+    if (o->captions && !o->lecture) {
+        fprintf(stderr, "heapkit demo: --captions needs --lecture (the captions are the slide's)\n");
+        return 2;
     }
     return 0;
 }
@@ -157,8 +173,11 @@ int cmd_demo(int argc, char **argv)
 
     struct demo_run runs[STAGE_LAST + 1];
     size_t run_count = 0;
+    struct demo_run_options run_opts = {.unit_bytes = 1};
+    if (o.lecture)
+        run_opts = demo_lecture_options(seq);
     for (size_t i = 0; i < stage_count; i++) {
-        if (demo_run_sequence(stages[i], seq, &runs[run_count]) != 0) {
+        if (demo_run_sequence_with(stages[i], seq, &run_opts, &runs[run_count]) != 0) {
             fprintf(stderr, "heapkit demo: could not start a child process for stage %d\n", stages[i]->number);
             status = 2;
             break;
@@ -179,6 +198,9 @@ int cmd_demo(int argc, char **argv)
         for (size_t i = 0; i < run_count; i++)
             if (runs[i].failure[0] != '\0')
                 fprintf(stderr, "heapkit demo: %s\n", runs[i].failure);
+    } else if (status != 2 && o.captions) {
+        for (size_t i = 0; i < run_count; i++)
+            demo_text_print_captions(stdout, &runs[i]);
     } else if (status != 2) {
         struct demo_text_options t = {
             .colour = o.colour == 1 || (o.colour == -1 && isatty(STDOUT_FILENO)),

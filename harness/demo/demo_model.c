@@ -82,8 +82,11 @@ static void place_result(struct demo_step_head *h, const struct demo_child *ch, 
 }
 
 /* Does the op and writes over the request, so a stage that hands out too little memory faults here. */
-static void *do_op(struct demo_child *ch, const struct trace_op *op)
+static void *do_op(struct demo_child *ch, const struct trace_op *slide_op, size_t unit_bytes)
 {
+    struct trace_op scaled = *slide_op;          /* lecture mode: the slide's units in bytes */
+    scaled.bytes = slide_op->bytes * unit_bytes;
+    const struct trace_op *op = &scaled;
     struct demo_pointer *ptr = &ch->ptrs[op->id];
     void *result = NULL;
     switch (op->kind) {
@@ -118,6 +121,7 @@ static void *do_op(struct demo_child *ch, const struct trace_op *op)
 struct demo_job {
     const struct stage *stage;
     const struct demo_sequence *seq;
+    size_t unit_bytes;
 };
 
 static bool run_child(struct sandbox_page *page, void *arg)
@@ -138,7 +142,7 @@ static bool run_child(struct sandbox_page *page, void *arg)
         memset(&sn.s.h, 0, sizeof sn.s.h);
         sn.s.h.op = seq->ops[i];
         sn.s.h.before = os_stats();
-        void *result = do_op(&ch, &seq->ops[i]);
+        void *result = do_op(&ch, &seq->ops[i], ((const struct demo_job *)arg)->unit_bytes);
         sn.s.h.after = os_stats();
         demo_take_snapshot(&sn, &ch);
         place_result(&sn.s.h, &ch, result);
@@ -222,11 +226,29 @@ static void receive_steps(struct demo_run *run, const struct sandbox_job *job)
 
 int demo_run_sequence(const struct stage *stage, const struct demo_sequence *seq, struct demo_run *run)
 {
-    *run = (struct demo_run){.stage = stage, .seq = seq};
+    struct demo_run_options defaults = {.unit_bytes = 1};
+    return demo_run_sequence_with(stage, seq, &defaults, run);
+}
+
+struct demo_run_options demo_lecture_options(const struct demo_sequence *seq)
+{
+    setenv("HEAPKIT_GROW", "exact", 1);
+    return (struct demo_run_options){
+        .unit_bytes = seq->slide_unit_bytes > 0 ? seq->slide_unit_bytes : 1,
+        .lecture = true,
+    };
+}
+
+int demo_run_sequence_with(const struct stage *stage, const struct demo_sequence *seq,
+                           const struct demo_run_options *opts, struct demo_run *run)
+{
+    *run = (struct demo_run){.stage = stage, .seq = seq, .opts = *opts};
+    if (run->opts.unit_bytes == 0)
+        run->opts.unit_bytes = 1;
     run->steps = calloc(seq->op_count + 1, sizeof *run->steps);
     if (run->steps == NULL)
         return -1;
-    struct demo_job arg = {stage, seq};
+    struct demo_job arg = {stage, seq, run->opts.unit_bytes};
     struct sandbox_job job = {
         .body = run_child,
         .arg = &arg,
@@ -244,6 +266,8 @@ int demo_run_sequence(const struct stage *stage, const struct demo_sequence *seq
         describe_failure(run, &job);
     sandbox_job_release(&job);
     demo_explain_run(run);
+    if (run->opts.lecture)
+        demo_caption_run(run);
     return 0;
 }
 

@@ -91,6 +91,7 @@ struct demo_step {
     struct demo_list *lists;
     size_t *links;               /* chunk offsets, list by list, head first */
     char story[DEMO_STORY_BYTES];/* what happened, in the lecture's words */
+    char caption[DEMO_STORY_BYTES]; /* lecture mode: the slide's caption for this picture */
 };
 
 /* A sequence of operations; ids name the pointers p<id>. */
@@ -101,11 +102,19 @@ struct demo_sequence {
     size_t op_count;
     const struct trace_op *ops;
     unsigned ids;
+    unsigned slide_unit_bytes;   /* lecture mode: the bytes one slide unit stands for (0: 1 byte) */
+};
+
+/* How a run is made: the default, or the lecture's (demo --lecture). */
+struct demo_run_options {
+    size_t unit_bytes;           /* each op's bytes are this many bytes: 1, or the slide's unit */
+    bool lecture;                /* the slide's caption for every step (demo_captions.c) */
 };
 
 struct demo_run {
     const struct stage *stage;
     const struct demo_sequence *seq;
+    struct demo_run_options opts;
     size_t step_count;
     struct demo_step *steps;
     char failure[160];           /* set when the child crashed or hung: what happened, at which op */
@@ -115,6 +124,17 @@ struct demo_run {
  * when the run could not start; a crash or a hang of the stage is recorded in run->failure, with the
  * steps made before it kept. */
 int demo_run_sequence(const struct stage *stage, const struct demo_sequence *seq, struct demo_run *run);
+
+/* The same, made as opts say (demo_run_sequence is this with the default options). */
+int demo_run_sequence_with(const struct stage *stage, const struct demo_sequence *seq,
+                           const struct demo_run_options *opts, struct demo_run *run);
+
+/* The run options of lecture mode for seq: its slide unit, captions on. Sets HEAPKIT_GROW=exact in
+ * this process's environment, which the runs' children inherit (common/grow_mode.h). */
+struct demo_run_options demo_lecture_options(const struct demo_sequence *seq);
+
+/* Fills each step's caption, the slide's words for its picture (demo_captions.c). */
+void demo_caption_run(struct demo_run *run);
 
 void demo_run_free(struct demo_run *run);
 

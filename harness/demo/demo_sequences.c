@@ -6,6 +6,8 @@
 #include "demo_sequences.h"
 #include "demo_beyond.h"
 
+#include "chunk.h"
+
 #include <string.h>
 
 /* The lecture's "desired behaviour" sequence, the same on every stage. */
@@ -51,11 +53,16 @@ static const struct trace_op mmap_ops[5] = {
     {TRACE_FREE, 2, 0, 0},   {TRACE_FREE, 1, 0, 0},
 };
 
-#define SEQUENCE(name, title, stages, ops, ids) {name, title, stages, sizeof ops / sizeof ops[0], ops, ids}
+#define SEQUENCE(n, t, st, o, i) SEQUENCE_IN_UNITS(n, t, st, o, i, 1)
+/* A sequence whose slide counts in units: in lecture mode each of its bytes stands for u bytes. */
+#define SEQUENCE_IN_UNITS(n, t, st, o, i, u)                                                                 \
+    {.name = n, .title = t, .stages = st, .op_count = sizeof o / sizeof o[0], .ops = o, .ids = i,             \
+     .slide_unit_bytes = u}
 
 const struct demo_sequence demo_sequences[] = {
-    SEQUENCE("default", "the lecture's desired behaviour: malloc and free of small blocks", "1 2 3 4 5 6",
-             default_ops, 6),
+    /* the slide draws its sizes in boxes: --lecture makes each a 16-byte unit (docs/lecture.md) */
+    SEQUENCE_IN_UNITS("default", "the lecture's desired behaviour: malloc and free of small blocks", "1 2 3 4 5 6",
+                      default_ops, 6, CHUNK_UNIT),
     SEQUENCE("pad", "Pad: small requests come out of the pad, the heap grows by at least 8192 bytes", "1 2",
              pad_ops, 6),
     SEQUENCE("first-fit", "first fit: search the free list, split the chunk that fits", "3 4", first_fit_ops, 9),
@@ -77,5 +84,5 @@ const struct demo_sequence *demo_sequence_find(const char *name)
 
 struct demo_sequence demo_sequence_from_trace(const struct trace *t)
 {
-    return (struct demo_sequence){t->name, "a script in the trace format", "any", t->op_count, t->ops, t->ids};
+    return (struct demo_sequence){t->name, "a script in the trace format", "any", t->op_count, t->ops, t->ids, 1};
 }

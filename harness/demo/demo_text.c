@@ -18,6 +18,12 @@ enum { LABEL_BYTES = 48, MAX_WIDTH = 400 };
 
 static const char *const RESET = "\033[0m";
 
+/* The unit sizes and offsets are drawn in: 1 (bytes), or lecture mode's slide unit. Set by
+ * demo_text_print for the run it draws, so that every label of one picture uses the same unit. */
+static size_t shown_unit = 1;
+
+static size_t shown(size_t bytes) { return bytes / shown_unit; }
+
 struct look {
     char fill;
     const char *colour;          /* ANSI for the box's inside */
@@ -40,20 +46,20 @@ static void label_of(const struct demo_block *b, char *buf, size_t cap)
     switch (b->kind) {
     case BLOCK_USED:
         if (b->owner >= 0)
-            snprintf(buf, cap, "p%d %zu", b->owner, b->bytes);
+            snprintf(buf, cap, "p%d %zu", b->owner, shown(b->bytes));
         else
-            snprintf(buf, cap, "used %zu", b->bytes);
+            snprintf(buf, cap, "used %zu", shown(b->bytes));
         break;
-    case BLOCK_FREE: snprintf(buf, cap, "free %zu", b->bytes); break;
+    case BLOCK_FREE: snprintf(buf, cap, "free %zu", shown(b->bytes)); break;
     case BLOCK_FREED:
         if (b->owner >= 0)
-            snprintf(buf, cap, "p%d freed %zu", b->owner, b->bytes);
+            snprintf(buf, cap, "p%d freed %zu", b->owner, shown(b->bytes));
         else
-            snprintf(buf, cap, "freed %zu", b->bytes);
+            snprintf(buf, cap, "freed %zu", shown(b->bytes));
         break;
-    case BLOCK_PAD: snprintf(buf, cap, "pad %zu", b->bytes); break;
-    case BLOCK_HOLE: snprintf(buf, cap, "unmapped %zu", b->bytes); break;
-    default: snprintf(buf, cap, "broken %zu", b->bytes); break;
+    case BLOCK_PAD: snprintf(buf, cap, "pad %zu", shown(b->bytes)); break;
+    case BLOCK_HOLE: snprintf(buf, cap, "unmapped %zu", shown(b->bytes)); break;
+    default: snprintf(buf, cap, "broken %zu", shown(b->bytes)); break;
     }
 }
 
@@ -145,7 +151,7 @@ static void draw_offsets(FILE *out, const struct demo_block *b, size_t n, const 
     for (size_t i = 0; i < n; i++)
         total += cols[i];
     char end_label[32];
-    snprintf(end_label, sizeof end_label, "%zu", b[n - 1].offset + b[n - 1].bytes);
+    snprintf(end_label, sizeof end_label, "%zu", shown(b[n - 1].offset + b[n - 1].bytes));
     int end_at = total;
     int len = total + (int)strlen(end_label) + 1;
     if (len > (int)sizeof line - 1)
@@ -155,7 +161,7 @@ static void draw_offsets(FILE *out, const struct demo_block *b, size_t n, const 
     int free_from = 0;
     for (size_t i = 0; i < n; i++) {
         char num[32];
-        int w = snprintf(num, sizeof num, "%zu", b[i].offset);
+        int w = snprintf(num, sizeof num, "%zu", shown(b[i].offset));
         if (at >= free_from && at + w < end_at && at + w < len) {
             memcpy(line + at, num, (size_t)w);
             free_from = at + w + 1;
@@ -225,7 +231,8 @@ static void print_lists(FILE *out, const struct demo_run *run, const struct demo
         for (size_t k = 0; k < L->count; k++) {
             size_t offset = s->links[L->first_link + k];
             const struct demo_block *b = demo_find_block(s, offset);
-            fprintf(out, "%s[at %zu, %zu B]", k == 0 ? " -> " : link, offset, b ? b->bytes : 0);
+            fprintf(out, "%s[at %zu, %zu %s]", k == 0 ? " -> " : link, shown(offset), b ? shown(b->bytes) : 0,
+                    shown_unit > 1 ? "u" : "B");
         }
         if (L->cut)
             fprintf(out, "%s...", link);
@@ -251,7 +258,7 @@ static void print_result(FILE *out, const struct demo_step *s)
     if (s->h.result_null)
         fprintf(out, "   -> NULL");
     else if (s->h.result_space == SPACE_HEAP)
-        fprintf(out, "   -> p%u = heap start + %zu", s->h.op.id, s->h.result_offset);
+        fprintf(out, "   -> p%u = heap start + %zu", s->h.op.id, shown(s->h.result_offset));
     else if (s->h.result_space == SPACE_MAP)
         fprintf(out, "   -> p%u = first mapping + %zu", s->h.op.id, s->h.result_offset);
     else
@@ -270,7 +277,8 @@ static void print_step(FILE *out, const struct demo_run *run, size_t i, const st
 
     bool has_heap = s->h.block_count > 0;
     if (has_heap) {
-        fprintf(out, "   heap: %zu bytes from the heap start to the break\n", s->h.heap_bytes);
+        fprintf(out, "   heap: %zu %s from the heap start to the break\n", shown(s->h.heap_bytes),
+                shown_unit > 1 ? "units" : "bytes");
         draw_blocks(out, s->blocks, s->h.block_count, o->width, o->colour, "   ");
         if (s->h.blocks_omitted > 0)
             fprintf(out, "   ... and %zu more chunks\n", s->h.blocks_omitted);
@@ -291,6 +299,20 @@ static void print_step(FILE *out, const struct demo_run *run, size_t i, const st
     demo_syscalls_text(s, calls, sizeof calls);
     fprintf(out, "   system calls: %s\n", calls);
     fprintf(out, "   %swhat happened:%s %s\n", o->colour ? "\033[1;35m" : "", o->colour ? RESET : "", s->story);
+    if (run->opts.lecture)
+        fprintf(out, "   %sslide:%s %s\n", o->colour ? "\033[1;34m" : "", o->colour ? RESET : "", s->caption);
+}
+
+void demo_text_print_captions(FILE *out, const struct demo_run *run)
+{
+    fprintf(out, "stage %d (%s): %s\n", run->stage->number, run->stage->lecture_name, run->seq->name);
+    for (size_t i = 0; i < run->step_count; i++) {
+        char statement[64];
+        demo_statement(&run->steps[i].h.op, statement, sizeof statement);
+        fprintf(out, "[%zu/%zu] %s: %s\n", i + 1, run->seq->op_count, statement, run->steps[i].caption);
+    }
+    if (run->failure[0] != '\0')
+        fprintf(out, "!! %s\n", run->failure);
 }
 
 void demo_text_print(FILE *out, const struct demo_run *run, const struct demo_text_options *opts)
@@ -303,12 +325,19 @@ void demo_text_print(FILE *out, const struct demo_run *run, const struct demo_te
     fprintf(out, "%sstage %d (%s): %s%s\n", o.colour ? "\033[1;4m" : "", run->stage->number, run->stage->lecture_name,
             run->seq->name, o.colour ? RESET : "");
     fprintf(out, "%s; %zu operations\n", run->seq->title, run->seq->op_count);
+    shown_unit = run->opts.unit_bytes > 1 ? run->opts.unit_bytes : 1;
+    char units[64] = "sizes in bytes";
+    if (shown_unit > 1)
+        snprintf(units, sizeof units, "sizes and offsets in %zu-byte units", shown_unit);
+    if (run->opts.lecture)
+        fprintf(out, "lecture mode: the heap grows by exactly what is missing; malloc(n) asks for n %s\n",
+                shown_unit > 1 ? "units" : "bytes");
     if (run->stage->walkable)
-        fprintf(out, "key: |h ... f| a chunk with header and footer;  = in use  . free;  sizes in bytes\n");
+        fprintf(out, "key: |h ... f| a chunk with header and footer;  = in use  . free;  %s\n", units);
     else if (run->stage->number == 6)
-        fprintf(out, "key: |h ... | a mapping with its header;  sizes in bytes\n");
+        fprintf(out, "key: |h ... | a mapping with its header;  %s\n", units);
     else
-        fprintf(out, "key: = in use  x freed (never reused)  ~ pad up to the break;  sizes in bytes\n");
+        fprintf(out, "key: = in use  x freed (never reused)  ~ pad up to the break;  %s\n", units);
     for (size_t i = 0; i < run->step_count; i++) {
         if (o.step && i > 0 && o.pause_from != NULL) {
             fprintf(stderr, "-- Enter for the next step --");

@@ -18,4 +18,7 @@ struct demo_text_options {
  * what happened. */
 void demo_text_print(FILE *out, const struct demo_run *run, const struct demo_text_options *opts);
 
+/* Prints the run's captions alone (lecture mode), one line per op: "[5/10] p4 = malloc(6): ...". */
+void demo_text_print_captions(FILE *out, const struct demo_run *run);
+
 #endif

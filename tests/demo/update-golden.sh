@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rewrites the golden transcripts of tests/demo/golden/ from the current build, then the stage READMEs'
-# "Heap pictures" sections. After a deliberate change to an allocator: run it, then READ `git diff
+# "Heap pictures" sections and the slides' captions (tests/demo/slides). After a deliberate change to an allocator: run it, then READ `git diff
 # tests/demo/golden` line by line and commit only pictures that match what the stage must do.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -16,4 +16,5 @@ for golden in tests/demo/golden/*.txt; do
     fi
 done
 B="$B" tests/demo/readme-pictures.sh
-git --no-pager diff --stat -- tests/demo/golden '*/README.md' || true
+B="$B" tests/demo/slide-captions.sh
+git --no-pager diff --stat -- tests/demo/golden tests/demo/slides '*/README.md' || true
