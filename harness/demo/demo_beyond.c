@@ -157,14 +157,60 @@ static void picture_slab(void)
     os_sim_each_mapping(draw_slab, NULL);
 }
 
+/* ---- segregated metadata: the page-to-size table (DRAW_PAGE_TABLE) --------------------------------- */
+
+/* The GNU-style hybrid of the slide keeps no header in a chunk: every page holds chunks of one size,
+ * and a table from page to size answers free's question. The slab allocator keeps that table's entry
+ * in the page itself (its slab header), so the table is drawn from the live pages; pages are numbered
+ * from the first one the run mapped. */
+static char *first_page;
+
+static size_t page_number(const void *p) { return (size_t)((const char *)p - first_page) / SLAB_PAGE; }
+
+static int table_row(void *start, size_t length, void *arg)
+{
+    (void)arg;
+    const struct slab_head *h = start;
+    if (first_page == NULL || (char *)start < first_page)
+        first_page = start;
+    if (length == SLAB_PAGE && h->mark == SLAB_MARK)
+        printf("      page %-3zu -> %4u-byte chunks\n", page_number(start), (unsigned)h->object_bytes);
+    else
+        printf("      page %-3zu -> one big chunk of %zu bytes (%zu pages)\n", page_number(start), length,
+               length / SLAB_PAGE);
+    return 0;
+}
+
+/* Which page p lies in, and the size the table gives for it. */
+static void page_lookup(const char *verb, char name, const char *p)
+{
+    if (p == NULL || first_page == NULL)
+        return;
+    const struct slab_head *h = (const void *)((uintptr_t)p & ~(uintptr_t)(SLAB_PAGE - 1));
+    if (h->mark == SLAB_MARK)
+        printf("   %s: %c lies in page %zu; the table says %u-byte chunks: %c's size, with no header in %c\n", verb,
+               name, page_number(p), (unsigned)h->object_bytes, name, name);
+    else
+        printf("   %s: %c starts a page of its own (page %zu): a big chunk, its size in that page\n", verb, name,
+               page_number(p));
+}
+
+static void picture_page_table(void)
+{
+    printf("   page-to-size table:\n");
+    os_sim_each_mapping(table_row, NULL);
+}
+
 /* ---- the run --------------------------------------------------------------------------------------- */
 
-static void step(struct demo_beyond_run *r, const struct trace_op *op)
+static void step(struct demo_beyond_run *r, const struct trace_op *op, unsigned draws)
 {
     int id = (int)op->id;                           /* below MAX_IDS: demo_beyond checked */
     struct os_stats before = os_stats();
     if (op->kind == TRACE_FREE) {
         printf("free(%c)\n", name_of(id));
+        if (draws & DRAW_PAGE_TABLE)
+            page_lookup("free looks up the size", name_of(id), r->ptrs[id]);
         r->stage->free(r->ptrs[id]);
         r->ptrs[id] = NULL;
     } else {
@@ -177,6 +223,11 @@ static void step(struct demo_beyond_run *r, const struct trace_op *op)
         picture_buddy(r);
     else
         picture_slab();
+    if (draws & DRAW_PAGE_TABLE) {
+        picture_page_table();
+        if (op->kind != TRACE_FREE)
+            page_lookup("the pointer alone says its size", name_of(id), r->ptrs[id]);
+    }
     printf("   heapmgr_check: %d\n\n", r->stage->check());
 }
 
@@ -201,7 +252,7 @@ int demo_beyond(const struct stage *s, const struct demo_sequence *seq)
         printf("%s on stage %d (%s, %s): %s\n", seq->name, s->number, s->lecture_name, s->folder, seq->title);
         printf("(pointer p%d is called A, p%d B, and so on)\n\n", first_id, first_id + 1);
         for (size_t i = 0; i < seq->op_count; i++)
-            step(&r, &seq->ops[i]);
+            step(&r, &seq->ops[i], seq->draws);
         fflush(stdout);
         _exit(0);
     }

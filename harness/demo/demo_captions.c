@@ -125,6 +125,50 @@ static void caption_chunk_free(const struct demo_step *b, const struct demo_step
         put(c, "coalesced %s free chunks", COUNT_WORDS[pieces]);
 }
 
+/* DRAW_FOOTER_LOOKUP: how free finds the chunk before it in O(1), through that chunk's footer just
+ * below the header (Knuth's boundary tags), and the chunk after it through its own size. */
+static void caption_footer_lookup(const struct demo_step *b, unsigned id, struct caption *c)
+{
+    const struct demo_block *was = owned_by(b, id);
+    if (was == NULL)
+        return;
+    const struct demo_block *prev = was->offset > 0 ? holding(b, was->offset - 1) : NULL;
+    if (prev == NULL) {
+        put(c, "footer lookup: p%u's chunk is the first, nothing lies below it", id);
+    } else {
+        put(c, "footer lookup: the footer just below p%u's header (offset %zu) says %zu bytes, so the chunk "
+            "before starts at offset %zu: %s", id, was->offset - CHUNK_FOOTER_BYTES, prev->bytes, was->offset - prev->bytes,
+            prev->kind == BLOCK_FREE ? "free, merge" : "in use, no merge");
+    }
+    size_t next_at = was->offset + was->bytes;
+    const struct demo_block *next = next_at < b->h.heap_bytes ? holding(b, next_at) : NULL;
+    if (next != NULL)
+        put(c, "header lookup: p%u's size says %zu bytes, so the next chunk starts at offset %zu: %s", id,
+            was->bytes, next_at, next->kind == BLOCK_FREE ? "free, merge" : "in use, no merge");
+    else
+        put(c, "header lookup: p%u's chunk is the last", id);
+}
+
+bool demo_is_slide_op(const struct trace_op *op)
+{
+    return op->kind == DEMO_OP_SMASH_SIZE || op->kind == DEMO_OP_CHECK;
+}
+
+void demo_slide_story(const struct demo_step *s, char *buf, size_t cap)
+{
+    if (s->h.op.kind == DEMO_OP_SMASH_SIZE) {
+        char walk[96];
+        demo_walk_text(&s->h.walk, walk, sizeof walk);
+        snprintf(buf, cap, "p%u's header now claims %zu bytes; the heap walk: %s", s->h.op.id, s->h.op.bytes,
+                 walk[0] != '\0' ? walk : "finds nothing wrong");
+    } else if (s->h.check_violations == 0) {
+        snprintf(buf, cap, "heapmgr_check found no violation");
+    } else {
+        snprintf(buf, cap, "heapmgr_check found %d violation%s; the first: %s", s->h.check_violations,
+                 s->h.check_violations == 1 ? "" : "s", s->h.check_first);
+    }
+}
+
 /* Stages 1, 2 and 6: the break or the mappings. */
 static void caption_plain(const struct demo_run *run, const struct demo_step *b, const struct demo_step *a,
                           struct caption *c)
@@ -146,16 +190,26 @@ static void caption_step(const struct demo_run *run, const struct demo_step *b, 
 {
     struct caption c = {a->caption, sizeof a->caption, 0, run->opts.unit_bytes};
     a->caption[0] = '\0';
-    if (a->h.op.kind != TRACE_FREE && a->h.result_null) {
+    if (a->h.op.kind != TRACE_FREE && !demo_is_slide_op(&a->h.op) && a->h.result_null) {
         put(&c, "malloc returned NULL");
         return;
     }
-    if (!run->stage->walkable || a->h.result_space == SPACE_MAP)
+    if (a->h.op.kind == DEMO_OP_SMASH_SIZE) {
+        put(&c, "error: p%u's size field corrupted", a->h.op.id);
+    } else if (a->h.op.kind == DEMO_OP_CHECK) {
+        if (a->h.check_violations > 0)
+            put(&c, "the checker caught it with the size field: %s", a->h.check_first);
+        else
+            put(&c, "the checker finds the heap valid");
+    } else if (!run->stage->walkable || a->h.result_space == SPACE_MAP) {
         caption_plain(run, b, a, &c);
-    else if (a->h.op.kind == TRACE_FREE)
+    } else if (a->h.op.kind == TRACE_FREE) {
         caption_chunk_free(b, a, a->h.op.id, &c);
-    else
+        if (run->seq->draws & DRAW_FOOTER_LOOKUP)
+            caption_footer_lookup(b, a->h.op.id, &c);
+    } else {
         caption_chunk_malloc(b, a, &c);
+    }
 }
 
 void demo_caption_run(struct demo_run *run)

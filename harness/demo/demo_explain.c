@@ -343,6 +343,10 @@ static void explain_step(const struct demo_run *run, const struct demo_step *b, 
     a->story[0] = '\0';
     const struct trace_op *op = &a->h.op;
     bool chunks = is_chunk_heap(run);
+    if (demo_is_slide_op(op)) {
+        demo_slide_story(a, a->story, sizeof a->story);   /* the lecture's extra ops: demo_captions.c */
+        return;
+    }
 
     if (op->kind == TRACE_FREE) {
         if (chunks && block_of_owner(b, op->id) != NULL)

@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
+#include "chunk.h"
 #include "demo_snapshot.h"
 #include "os_sim.h"
 #include "sandbox.h"
@@ -103,6 +105,13 @@ static void *do_op(struct demo_child *ch, const struct trace_op *slide_op, size_
         forget_handed(ch, ptr->mem);
         *ptr = (struct demo_pointer){NULL, 0};
         break;
+    case DEMO_OP_SMASH_SIZE:
+        /* The bug the slide's checker catches: a wrong size in the header (stages 3-5 only). */
+        if (ptr->mem != NULL && ch->stage->walkable)
+            chunk_set_header(chunk_from_mem(ptr->mem), slide_op->bytes, chunk_is_in_use(chunk_from_mem(ptr->mem)));
+        break;
+    case DEMO_OP_CHECK:
+        break;                                   /* run by run_child, which keeps what it prints */
     case TRACE_REALLOC:
         result = ch->stage->realloc(ptr->mem, op->bytes);
         if (result != NULL || op->bytes == 0) {
@@ -116,6 +125,34 @@ static void *do_op(struct demo_child *ch, const struct trace_op *slide_op, size_
         break;
     }
     return result;
+}
+
+/* The stage's checker, its count and the first line it printed to stderr (through a pipe: a checker
+ * that prints more than the pipe holds loses the rest, never blocks). */
+static void run_check(struct demo_child *ch, struct demo_step_head *h)
+{
+    int fds[2];
+    h->checked = true;
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    if (saved < 0 || pipe(fds) != 0) {
+        h->check_violations = ch->stage->check();
+        return;
+    }
+    fcntl(fds[1], F_SETFL, O_NONBLOCK);
+    dup2(fds[1], STDERR_FILENO);
+    close(fds[1]);
+    h->check_violations = ch->stage->check();
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    char text[4096];
+    fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    ssize_t n = read(fds[0], text, sizeof text - 1);
+    close(fds[0]);
+    text[n > 0 ? n : 0] = '\0';
+    text[strcspn(text, "\n")] = '\0';
+    snprintf(h->check_first, sizeof h->check_first, "%.159s", text);
 }
 
 struct demo_job {
@@ -144,6 +181,8 @@ static bool run_child(struct sandbox_page *page, void *arg)
         sn.s.h.before = os_stats();
         void *result = do_op(&ch, &seq->ops[i], ((const struct demo_job *)arg)->unit_bytes);
         sn.s.h.after = os_stats();
+        if (seq->ops[i].kind == DEMO_OP_CHECK)
+            run_check(&ch, &sn.s.h);
         demo_take_snapshot(&sn, &ch);
         place_result(&sn.s.h, &ch, result);
         send_step(page, &sn.s);
@@ -184,7 +223,14 @@ static void free_step(struct demo_step *s)
     free(s->maps);
     free(s->lists);
     free(s->links);
+    for (size_t i = 0; i < s->sub_count; i++)
+        free_step(&s->subs[i]);
+    free(s->subs);
+    s->subs = NULL;
+    s->sub_count = 0;
 }
+
+void demo_step_free(struct demo_step *s) { free_step(s); }
 
 /* Why the run stopped before its last op, from how its child ended. */
 static void describe_failure(struct demo_run *run, const struct sandbox_job *job)
@@ -268,6 +314,8 @@ int demo_run_sequence_with(const struct stage *stage, const struct demo_sequence
     demo_explain_run(run);
     if (run->opts.lecture)
         demo_caption_run(run);
+    if (seq->draws & DRAW_SUBSTEPS)
+        demo_substeps_run(run);
     return 0;
 }
 

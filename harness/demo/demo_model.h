@@ -40,6 +40,19 @@ enum { BLOCK_HEADER = 1, BLOCK_FOOTER = 2 };   /* demo_block.tags */
 
 enum demo_space { SPACE_NONE, SPACE_HEAP, SPACE_MAP };
 
+/* Ops of the lecture's sequences beyond the trace format's three (demo_slides.c); stages 3-5 only. */
+enum demo_slide_op {
+    DEMO_OP_SMASH_SIZE = 's',    /* a bug writes `bytes` over the size field of p<id>'s chunk header */
+    DEMO_OP_CHECK = 'c',         /* heapmgr_check() on the heap as it is */
+};
+
+/* What a sequence's slide draws beyond the pictures (demo_sequence.draws). */
+enum {
+    DRAW_SUBSTEPS = 1,           /* stage 3: a free, and a malloc that grows, in the slide's sub-steps */
+    DRAW_FOOTER_LOOKUP = 2,      /* stages 4-5: a free's look at the footer of the chunk before it */
+    DRAW_PAGE_TABLE = 4,         /* slab: the page-to-size table, and each pointer's size looked up in it */
+};
+
 struct demo_block {
     size_t offset;               /* from the heap start, or from the first mapping */
     size_t bytes;                /* chunk bytes, headers and footers included */
@@ -82,6 +95,9 @@ struct demo_step_head {
     size_t lists_omitted;
     size_t unlisted_free;        /* free chunks that no list reaches */
     struct demo_walk walk;
+    bool checked;                /* DEMO_OP_CHECK: the stage's checker ran */
+    int check_violations;        /* ... its count */
+    char check_first[160];       /* ... the first line it printed */
 };
 
 struct demo_step {
@@ -92,6 +108,8 @@ struct demo_step {
     size_t *links;               /* chunk offsets, list by list, head first */
     char story[DEMO_STORY_BYTES];/* what happened, in the lecture's words */
     char caption[DEMO_STORY_BYTES]; /* lecture mode: the slide's caption for this picture */
+    struct demo_step *subs;      /* DRAW_SUBSTEPS: the pictures before this one within the op */
+    size_t sub_count;
 };
 
 /* A sequence of operations; ids name the pointers p<id>. */
@@ -103,6 +121,7 @@ struct demo_sequence {
     const struct trace_op *ops;
     unsigned ids;
     unsigned slide_unit_bytes;   /* lecture mode: the bytes one slide unit stands for (0: 1 byte) */
+    unsigned draws;              /* DRAW_*: what the slide draws beyond the pictures */
 };
 
 /* How a run is made: the default, or the lecture's (demo --lecture). */
@@ -135,6 +154,16 @@ struct demo_run_options demo_lecture_options(const struct demo_sequence *seq);
 
 /* Fills each step's caption, the slide's words for its picture (demo_captions.c). */
 void demo_caption_run(struct demo_run *run);
+
+/* True for the ops of enum demo_slide_op; demo_slide_story says what one did (demo_captions.c). */
+bool demo_is_slide_op(const struct trace_op *op);
+void demo_slide_story(const struct demo_step *s, char *buf, size_t cap);
+
+/* DRAW_SUBSTEPS: builds the sub-step pictures of each op that has them (demo_substeps.c). */
+void demo_substeps_run(struct demo_run *run);
+
+/* Frees one step's arrays and its sub-steps. */
+void demo_step_free(struct demo_step *s);
 
 void demo_run_free(struct demo_run *run);
 

@@ -5,6 +5,7 @@
  */
 #include "demo_sequences.h"
 #include "demo_beyond.h"
+#include "demo_slides.h"
 
 #include "chunk.h"
 
@@ -69,6 +70,7 @@ const struct demo_sequence demo_sequences[] = {
     SEQUENCE("coalesce", "free with coalescing on both sides", "3 4 5", coalesce_ops, 5),
     SEQUENCE("bins", "a bin hit and a bin miss", "5", bins_ops, 7),
     SEQUENCE("mmap", "mmap and munmap of a large chunk", "6 5", mmap_ops, 4),
+    DEMO_SEQUENCES_SLIDES,                       /* the lecture's other slides: demo_slides.h */
     DEMO_SEQUENCES_BEYOND,                       /* the fit policies, buddy and slab: demo_beyond.h */
 };
 
@@ -84,5 +86,5 @@ const struct demo_sequence *demo_sequence_find(const char *name)
 
 struct demo_sequence demo_sequence_from_trace(const struct trace *t)
 {
-    return (struct demo_sequence){t->name, "a script in the trace format", "any", t->op_count, t->ops, t->ids, 1};
+    return (struct demo_sequence){t->name, "a script in the trace format", "any", t->op_count, t->ops, t->ids, 1, 0};
 }

@@ -17,6 +17,12 @@ void demo_statement(const struct trace_op *op, char *buf, size_t cap)
     case TRACE_REALLOC:
         snprintf(buf, cap, "p%u = realloc(p%u, %zu)", op->id, op->id, op->bytes);
         break;
+    case DEMO_OP_SMASH_SIZE:
+        snprintf(buf, cap, "p%u's size field = %zu (a bug writes over the header)", op->id, op->bytes);
+        break;
+    case DEMO_OP_CHECK:
+        snprintf(buf, cap, "heapmgr_check()");
+        break;
     default:
         snprintf(buf, cap, "?");
     }

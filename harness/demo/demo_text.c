@@ -265,16 +265,10 @@ static void print_result(FILE *out, const struct demo_step *s)
         fprintf(out, "   -> p%u outside the heap and the mappings", s->h.op.id);
 }
 
-static void print_step(FILE *out, const struct demo_run *run, size_t i, const struct demo_text_options *o)
+/* The heap, the mappings and the lists of one picture. */
+static void print_picture(FILE *out, const struct demo_run *run, const struct demo_step *s,
+                          const struct demo_text_options *o)
 {
-    const struct demo_step *s = &run->steps[i];
-    char statement[64], calls[160];
-    demo_statement(&s->h.op, statement, sizeof statement);
-    fprintf(out, "\n%s[%zu/%zu] %s%s", o->colour ? "\033[1m" : "", i + 1, run->seq->op_count, statement,
-            o->colour ? RESET : "");
-    print_result(out, s);
-    fputc('\n', out);
-
     bool has_heap = s->h.block_count > 0;
     if (has_heap) {
         fprintf(out, "   heap: %zu %s from the heap start to the break\n", shown(s->h.heap_bytes),
@@ -296,6 +290,27 @@ static void print_step(FILE *out, const struct demo_run *run, size_t i, const st
     }
     if (run->stage->walkable)
         print_lists(out, run, s);
+}
+
+static void print_step(FILE *out, const struct demo_run *run, size_t i, const struct demo_text_options *o)
+{
+    const struct demo_step *s = &run->steps[i];
+    char statement[64], calls[160];
+    demo_statement(&s->h.op, statement, sizeof statement);
+    fprintf(out, "\n%s[%zu/%zu] %s%s", o->colour ? "\033[1m" : "", i + 1, run->seq->op_count, statement,
+            o->colour ? RESET : "");
+    print_result(out, s);
+    fputc('\n', out);
+
+    if (s->sub_count > 0) {
+        fprintf(out, "   (the stage does this in one call; the sub-steps are drawn from the pictures before and after)\n");
+        for (size_t k = 0; k < s->sub_count; k++) {
+            fprintf(out, "   %s%s%s\n", o->colour ? "\033[1;34m" : "", s->subs[k].caption, o->colour ? RESET : "");
+            print_picture(out, run, &s->subs[k], o);
+        }
+    } else {
+        print_picture(out, run, s, o);
+    }
     demo_syscalls_text(s, calls, sizeof calls);
     fprintf(out, "   system calls: %s\n", calls);
     fprintf(out, "   %swhat happened:%s %s\n", o->colour ? "\033[1;35m" : "", o->colour ? RESET : "", s->story);
@@ -309,6 +324,8 @@ void demo_text_print_captions(FILE *out, const struct demo_run *run)
     for (size_t i = 0; i < run->step_count; i++) {
         char statement[64];
         demo_statement(&run->steps[i].h.op, statement, sizeof statement);
+        for (size_t k = 0; k < run->steps[i].sub_count; k++)
+            fprintf(out, "[%zu/%zu] %s, %s\n", i + 1, run->seq->op_count, statement, run->steps[i].subs[k].caption);
         fprintf(out, "[%zu/%zu] %s: %s\n", i + 1, run->seq->op_count, statement, run->steps[i].caption);
     }
     if (run->failure[0] != '\0')
