@@ -7,10 +7,15 @@
  * stays aligned); but nothing freed is ever reused, so space is bad.
  * Cost: malloc O(1) but one system call every time (time bad); free O(1), does nothing.
  *
- * Algorithm (heapmgr_malloc):
+ * Algorithm (heapmgr_malloc), as the slide has it (`if (!p) p = sbrk(0); ...`):
  *   1. Round the request up to a multiple of 16 bytes.
- *   2. Read the current break (os_sbrk(0)): that is where the new payload starts.
- *   3. Move the break up by the rounded request with os_brk; return the old break.
+ *   2. The first time only, read the break (os_sbrk(0)) and keep it: it is where the next payload
+ *      starts. From then on this stage knows the break itself.
+ *   3. Move the break up by the rounded request, one system call, and return the old break. The
+ *      slide moves it with brk(p + n); this stage uses os_sbrk(n), the same one call, because the old
+ *      break it returns shows whether someone else moved the break since (a program calling sbrk
+ *      itself, under LD_PRELOAD): then the payload starts at their break instead, and the kept one
+ *      would have handed their memory out again.
  *
  * Invariants (checked by heapmgr_check, listed in README.md):
  *   M1 the break is 16-byte aligned (so the next payload will be).
@@ -23,24 +28,44 @@
 #include "heapmgr.h"
 #include "os.h"
 
-/* The highest break this stage has set, for M2; NULL before the first malloc. */
-static char *highest_break;
+/* The break as this stage left it, read once from the kernel at the first malloc and kept; it is
+ * also the highest break this stage has set (M2). NULL before the first malloc. */
+static char *current_break;
 
-/* Moves the break up by req_bytes rounded to 16 and returns the old break, or NULL. */
+/* Moves the break up by req_bytes rounded to 16 and returns the old break, or NULL with the break
+ * where it was. One system call: the break was read once, at the first malloc. */
 static void *grow_heap(size_t req_bytes)
 {
     /* BEGIN SOLUTION */
-    if (req_bytes > PTRDIFF_MAX - CHUNK_UNIT)
+    if (req_bytes > PTRDIFF_MAX - 2 * CHUNK_UNIT)
         return NULL;                                /* rounding up would overflow */
     size_t grow_bytes = chunk_round_up(req_bytes);
-    char *old_break = os_sbrk(0);
-    if (old_break == (void *)-1)
-        return NULL;
+    if (current_break == NULL) {
+        /* the first malloc: ask the kernel where the break is, once (the slide's p = sbrk(0)) */
+        char *first_break = os_sbrk(0);
+        if (first_break == (void *)-1)
+            return NULL;
+        current_break = first_break;
+    }
     /* The first break of a real process need not be aligned: step over the gap once. */
-    char *payload = chunk_align_up(old_break);
-    if (os_brk(payload + grow_bytes) == -1)
-        return NULL;
-    highest_break = payload + grow_bytes;
+    size_t gap_bytes = (size_t)((char *)chunk_align_up(current_break) - current_break);
+    char *old_break = os_sbrk((intptr_t)(gap_bytes + grow_bytes));
+    if (old_break == (void *)-1)
+        return NULL;                                /* the break stays where it was */
+    char *payload = (char *)chunk_align_up(current_break);
+    if (old_break != current_break) {
+        /* Someone else moved the break since (a program calling sbrk itself, under LD_PRELOAD): our
+         * new bytes start at their break, which may need a gap of its own before an aligned payload. */
+        payload = chunk_align_up(old_break);
+        size_t needed_bytes = (size_t)(payload - old_break) + grow_bytes;
+        if (needed_bytes > gap_bytes + grow_bytes &&
+            os_sbrk((intptr_t)(needed_bytes - gap_bytes - grow_bytes)) == (void *)-1) {
+            os_sbrk(-(intptr_t)(gap_bytes + grow_bytes));   /* give the first grow back */
+            current_break = old_break;
+            return NULL;
+        }
+    }
+    current_break = payload + grow_bytes;
     return payload;
     /* END SOLUTION */
 }
@@ -70,11 +95,11 @@ void *heapmgr_realloc(void *mem, size_t req_bytes)
         heapmgr_free(mem);
         return NULL;
     }
-    /* No sizes are kept: the old block holds at most everything between it and the break. */
-    char *now = os_sbrk(0);
-    if (now == (void *)-1)
-        return NULL;                                /* the seam failed: the old block stays valid */
-    return heapmgr_realloc_by_moving(mem, (size_t)(now - (char *)mem), req_bytes);
+    /* No sizes are kept: the old block holds at most everything between it and the break, which
+     * this stage knows without asking (a pointer it handed out means the break was read). */
+    if (current_break == NULL || (char *)mem >= current_break)
+        return NULL;                                /* not a block of this heap: it stays as it was */
+    return heapmgr_realloc_by_moving(mem, (size_t)(current_break - (char *)mem), req_bytes);
     /* END SOLUTION */
 }
 
@@ -82,7 +107,7 @@ int heapmgr_check(void)
 {
     /* BEGIN SOLUTION */
     int violations = 0;
-    if (highest_break == NULL)
+    if (current_break == NULL)
         return 0;                                   /* nothing allocated yet */
     /* os_heap_end reads the break without a counted seam call, so checking never disturbs the
      * counters or an armed fault injection. */
@@ -91,9 +116,9 @@ int heapmgr_check(void)
         fprintf(stderr, "heapmgr_check: M1 the break is 16-byte aligned: break at %p\n", (void *)now);
         violations++;
     }
-    if (now < highest_break) {
+    if (now < current_break) {
         fprintf(stderr, "heapmgr_check: M2 the heap never shrinks: break %p below %p\n", (void *)now,
-                (void *)highest_break);
+                (void *)current_break);
         violations++;
     }
     return violations;

@@ -276,6 +276,13 @@ static void print_picture(FILE *out, const struct demo_run *run, const struct de
         draw_blocks(out, s->blocks, s->h.block_count, o->width, o->colour, "   ");
         if (s->h.blocks_omitted > 0)
             fprintf(out, "   ... and %zu more chunks\n", s->h.blocks_omitted);
+        if (run->stage->number == 2) {
+            /* Pad's two pointers, as its slide marks them: the pad runs from pPad to pBrk */
+            const struct demo_block *last = &s->blocks[s->h.block_count - 1];
+            size_t pad_at = last->kind == BLOCK_PAD ? last->offset : s->h.heap_bytes;
+            fprintf(out, "   pPad = heap start + %zu, pBrk = heap start + %zu (the break)\n", shown(pad_at),
+                    shown(s->h.heap_bytes));
+        }
     } else if (s->h.map_count == 0 && run->stage->number != 6) {
         fprintf(out, "   heap: empty\n");
     }
