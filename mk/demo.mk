@@ -7,11 +7,12 @@
 #   make demo STAGE=n STEP=1          wait for Enter between operations (for a live lecture)
 #   make demo [STAGE=n] HTML=out.html one self-contained page; without STAGE, all six side by side
 #   make demo STAGE=n LECTURE=1       as the slide draws it: its units, exact growth, its captions
+#   make demo HTML=out.html PRESENT=1 the page in projector mode (P toggles it on the page)
 .PHONY: demo
 
 DEMO_ARGS = $(if $(STAGE),--stage $(STAGE)) $(if $(SEQUENCE),--sequence $(SEQUENCE)) \
             $(if $(FILE),--file $(FILE)) $(if $(HTML),--html $(HTML)) $(if $(STEP),--step) \
-            $(if $(LIST),--list) $(if $(LECTURE),--lecture)
+            $(if $(LIST),--list) $(if $(LECTURE),--lecture) $(if $(PRESENT),--present)
 
 demo: $(B)/heapkit
 	@echo "demo: $(B)/heapkit demo $(strip $(DEMO_ARGS))"

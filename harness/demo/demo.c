@@ -30,6 +30,7 @@ struct demo_options {
     bool step, list;
     bool lecture;                /* --lecture: the slide's units and captions, exact growth */
     bool captions;               /* --captions: the captions alone, one line per op */
+    bool present;                /* --present: the HTML page opens in projector mode */
     int colour;                  /* -1 auto, 0 never, 1 always */
     int width;
 };
@@ -39,7 +40,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: heapkit demo [--stage N] [--sequence NAME | --file TRACE] [--html OUT.html]\n"
             "                    [--step] [--colour auto|always|never] [--width COLUMNS] [--list]\n"
-            "                    [--lecture [--captions]]\n"
+            "                    [--lecture [--captions]] [--present]\n"
             "\n"
             "Replays a sequence of mallocs and frees on a stage and draws the heap after each one: the\n"
             "chunks to scale, the free lists or bins, the system calls made, and what happened.\n"
@@ -52,7 +53,9 @@ static void usage(FILE *out)
             "  --list          list the built-in sequences\n"
             "  --lecture       as the slide draws it: sizes in the slide's units, a heap that grows by\n"
             "                  exactly what is missing, and the slide's caption under each picture\n"
-            "  --captions      with --lecture: print only the captions, one line per operation\n");
+            "  --captions      with --lecture: print only the captions, one line per operation\n"
+            "  --present       with --html: open the page in projector mode (large type, one stage\n"
+            "                  per screen; PageDown/PageUp step)\n");
 }
 
 static int parse_options(int argc, char **argv, struct demo_options *o)
@@ -76,6 +79,9 @@ static int parse_options(int argc, char **argv, struct demo_options *o)
             takes_value = false;
         } else if (strcmp(a, "--captions") == 0) {
             o->captions = true;
+            takes_value = false;
+        } else if (strcmp(a, "--present") == 0) {
+            o->present = true;
             takes_value = false;
         } else if (value == NULL) {
             fprintf(stderr, "heapkit demo: %s needs a value\n", a);
@@ -110,6 +116,10 @@ static int parse_options(int argc, char **argv, struct demo_options *o)
         }
         if (takes_value)
             i++;
+    }
+    if (o->present && o->html == NULL) {
+        fprintf(stderr, "heapkit demo: --present needs --html OUT.html (projector mode is the page's)\n");
+        return 2;
     }
     if (o->captions && !o->lecture) {
         fprintf(stderr, "heapkit demo: --captions needs --lecture (the captions are the slide's)\n");
@@ -188,7 +198,8 @@ int cmd_demo(int argc, char **argv)
     }
 
     if (status != 2 && o.html != NULL) {
-        if (demo_html_write(o.html, runs, run_count) != 0) {
+        struct demo_html_options h = {.present = o.present};
+        if (demo_html_write_with(o.html, runs, run_count, &h) != 0) {
             fprintf(stderr, "heapkit demo: cannot write %s\n", o.html);
             status = 2;
         } else {

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_write.h"
@@ -35,17 +36,49 @@ static const char *kind_name(unsigned char kind)
     return kind < sizeof names / sizeof names[0] ? names[kind] : "bad";
 }
 
-static void json_blocks(FILE *out, const struct demo_block *b, size_t n)
+/* Where each pointer's block was when it was last in use, so a free chunk can name the pointers that
+ * were freed into it (the picture strikes their names through). */
+struct last_seen {
+    size_t offset, bytes;
+    bool seen;
+};
+
+/* The ids whose last block lies inside the free block f and which hold no block now, as "was":[...]. */
+static void json_was(FILE *out, const struct demo_block *f, const struct demo_step *s, const struct last_seen *seen,
+                     unsigned ids)
+{
+    bool any = false;
+    for (unsigned id = 0; id < ids; id++) {
+        if (!seen[id].seen || seen[id].offset < f->offset || seen[id].offset + seen[id].bytes > f->offset + f->bytes)
+            continue;
+        bool live = false;
+        for (size_t i = 0; i < s->h.block_count && !live; i++)
+            live = s->blocks[i].owner == (int)id && s->blocks[i].kind == BLOCK_USED;
+        if (live)
+            continue;
+        fprintf(out, "%s%u", any ? "," : ",\"was\":[", id);
+        any = true;
+    }
+    if (any)
+        fputc(']', out);
+}
+
+static void json_blocks(FILE *out, const struct demo_block *b, size_t n, const struct demo_step *s,
+                        const struct last_seen *seen, unsigned ids)
 {
     fputc('[', out);
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "%s{\"o\":%zu,\"b\":%zu,\"k\":\"%s\",\"own\":%d,\"req\":%zu,\"h\":%d,\"f\":%d}", i ? "," : "",
+    for (size_t i = 0; i < n; i++) {
+        fprintf(out, "%s{\"o\":%zu,\"b\":%zu,\"k\":\"%s\",\"own\":%d,\"req\":%zu,\"h\":%d,\"f\":%d", i ? "," : "",
                 b[i].offset, b[i].bytes, kind_name(b[i].kind), b[i].owner, b[i].req_bytes,
                 (b[i].tags & BLOCK_HEADER) != 0, (b[i].tags & BLOCK_FOOTER) != 0);
+        if (seen != NULL && b[i].kind == BLOCK_FREE)
+            json_was(out, &b[i], s, seen, ids);
+        fputc('}', out);
+    }
     fputc(']', out);
 }
 
-static void json_step(FILE *out, const struct demo_step *s)
+static void json_step(FILE *out, const struct demo_step *s, const struct last_seen *seen, unsigned ids)
 {
     char text[160];
     demo_statement(&s->h.op, text, sizeof text);
@@ -65,6 +98,8 @@ static void json_step(FILE *out, const struct demo_step *s)
     json_write_string(out, text);
     fputs(",\"story\":", out);
     json_write_string(out, s->story);
+    fputs(",\"caption\":", out);
+    json_write_string(out, s->caption);
     demo_syscalls_text(s, text, sizeof text);
     fputs(",\"syscalls\":", out);
     json_write_string(out, text);
@@ -76,9 +111,9 @@ static void json_step(FILE *out, const struct demo_step *s)
     fputs(",\"problem\":", out);
     json_write_string(out, walk);
     fputs(",\"blocks\":", out);
-    json_blocks(out, s->blocks, s->h.block_count);
+    json_blocks(out, s->blocks, s->h.block_count, s, seen, ids);
     fputs(",\"maps\":", out);
-    json_blocks(out, s->maps, s->h.map_count);
+    json_blocks(out, s->maps, s->h.map_count, s, NULL, ids);
     fputs(",\"lists\":[", out);
     for (size_t l = 0; l < s->h.list_count; l++) {
         const struct demo_list *L = &s->lists[l];
@@ -103,16 +138,32 @@ static void json_run(FILE *out, const struct demo_run *run)
             st->number == 5 ? "bins" : st->number == 4 ? "doubly" : st->number == 3 ? "sorted" : "none");
     fputs(",\"failure\":", out);
     json_write_string(out, run->failure);
+    fprintf(out, ",\"unit\":%zu,\"lecture\":%s", run->opts.unit_bytes > 1 ? run->opts.unit_bytes : 1,
+            run->opts.lecture ? "true" : "false");
     fputs(",\"steps\":[", out);
+    unsigned ids = run->seq->ids;
+    struct last_seen *seen = calloc(ids + 1, sizeof *seen);
     for (size_t i = 0; i < run->step_count; i++) {
+        const struct demo_step *s = &run->steps[i];
         if (i > 0)
             fputs(",\n", out);
-        json_step(out, &run->steps[i]);
+        json_step(out, s, seen, seen != NULL ? ids : 0);
+        for (size_t k = 0; seen != NULL && k < s->h.block_count; k++)
+            if (s->blocks[k].kind == BLOCK_USED && s->blocks[k].owner >= 0 && (unsigned)s->blocks[k].owner < ids)
+                seen[s->blocks[k].owner] = (struct last_seen){s->blocks[k].offset, s->blocks[k].bytes, true};
     }
+    free(seen);
     fputs("]}", out);
 }
 
 int demo_html_write(const char *path, const struct demo_run *runs, size_t run_count)
+{
+    struct demo_html_options none = {0};
+    return demo_html_write_with(path, runs, run_count, &none);
+}
+
+int demo_html_write_with(const char *path, const struct demo_run *runs, size_t run_count,
+                         const struct demo_html_options *opts)
 {
     if (run_count == 0)
         return -1;
@@ -130,8 +181,8 @@ int demo_html_write(const char *path, const struct demo_run *runs, size_t run_co
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", out);
     fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", out);
     html_text(out, title);
-    fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body data-steps=\"%zu\" data-step=\"0\">\n", demo_html_css,
-            seq->op_count);
+    fprintf(out, "</title>\n<style>\n%s%s</style>\n</head>\n<body data-steps=\"%zu\" data-step=\"0\"%s>\n",
+            demo_html_css, demo_html_present_css, seq->op_count, opts->present ? " class=\"present\"" : "");
     fputs("<header>\n<h1>", out);
     html_text(out, title);
     fputs("</h1>\n<p class=\"subtitle\">", out);
@@ -148,8 +199,9 @@ int demo_html_write(const char *path, const struct demo_run *runs, size_t run_co
           "<footer><span class=\"key used\">in use</span> <span class=\"key free\">free</span> "
           "<span class=\"key freed\">freed, never reused</span> <span class=\"key pad\">pad</span> "
           "<span class=\"key hole\">unmapped</span>; h = header, f = footer; widths roughly to scale; "
-          "offsets from the heap start (mappings: from the first mapping). Arrow keys step; "
-          "#step=N in the address picks a step.</footer>\n"
+          "offsets from the heap start (mappings: from the first mapping). Arrow keys, PageDown/PageUp, "
+          "Enter/Backspace step; P projector mode, V one stage or all side by side, [ and ] the stage, "
+          "A animation on or off; #step=N in the address picks a step.</footer>\n"
           "<pre id=\"errors\" hidden></pre>\n"
           "<script id=\"demo-data\" type=\"application/json\">\n",
           out);
@@ -173,6 +225,7 @@ int demo_html_write(const char *path, const struct demo_run *runs, size_t run_co
     }
     fputs("]}\n</script>\n<script>\n", out);
     fputs(demo_html_js, out);
+    fputs(demo_html_present_js, out);
     fputs("</script>\n</body>\n</html>\n", out);
     bool failed = ferror(out) != 0;
     return fclose(out) == 0 && !failed ? 0 : -1;

@@ -2,6 +2,7 @@
 #ifndef HEAPKIT_DEMO_HTML_H
 #define HEAPKIT_DEMO_HTML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "demo_model.h"
@@ -10,8 +11,20 @@
  * Returns 0, or -1 when the file cannot be written. */
 int demo_html_write(const char *path, const struct demo_run *runs, size_t run_count);
 
+struct demo_html_options {
+    bool present;                /* open in projector mode (the page's P key toggles it) */
+};
+
+/* The same, with options (demo_html_write is this with none set). */
+int demo_html_write_with(const char *path, const struct demo_run *runs, size_t run_count,
+                         const struct demo_html_options *opts);
+
 /* The page's style sheet and script (demo_html_page.c). */
 extern const char demo_html_css[];
 extern const char demo_html_js[];
+
+/* Projector mode's style sheet and script (demo_html_present.c), after the two above. */
+extern const char demo_html_present_css[];
+extern const char demo_html_present_js[];
 
 #endif
