@@ -5,11 +5,13 @@
  * 1. The summary table: one row per stage and one for the C library, measured on the kit's trace
  *    suite (the .rep files of tests/traces): space (mean utilization), malloc and free ns/op (each op timed
  *    alone, fastest of R runs per trace), system calls per 1000 ops, throughput, and the verdict
- *    words of the slide from the thresholds in docs/performance.md:
+ *    words of the slide, each with its evidence (bench_evidence.c), from the thresholds in
+ *    docs/performance.md:
  *      space Good when the mean utilization is at least 50%;
  *      malloc (free) Good when its ns/op is at most 2 times the C library's malloc (free);
  *      malloc Bad whatever its time when the allocator makes more than 100 system calls per 1000 ops
  *      (a call through the simulated seam costs less than a real one, so time alone would hide it).
+ * 1b. Stage 6 with 64-byte and with 256 KiB chunks, for the slide's "small bad, large good".
  * 2. The scaling experiment (bench_scaling.c): malloc and free cost with 1 000, 10 000 and 100 000
  *    free chunks for stages 3, 4, 5 and the C library, as a table and as build/bench/scaling.svg.
  * 3. The seven COS 217 workloads: peak footprint and time per allocator.
@@ -24,6 +26,7 @@
 #include <time.h>
 
 #include "bench.h"
+#include "bench_evidence.h"
 #include "commands.h"
 #include "trace_measure.h"
 #include "tracefile.h"
@@ -31,9 +34,7 @@
 
 enum { MAX_TRACES = 64, ROWS_MAX = STAGE_LAST + 1 };
 
-static const double SPACE_GOOD_UTILIZATION = 0.50;
-static const double TIME_GOOD_FACTOR = 2.0;
-static const double SYSCALLS_GOOD_PER_1000 = 100.0;
+/* The verdict thresholds are bench_evidence.c's, which prints the table with its evidence. */
 
 struct bench_args {
     const char *traces_dir;
@@ -156,39 +157,24 @@ static void measure_row(struct row *r, const struct trace *traces, size_t trace_
     }
 }
 
-static const char *time_verdict(double ns, double libc_ns)
-{
-    return libc_ns > 0 && ns <= TIME_GOOD_FACTOR * libc_ns ? "Good" : "Bad";
-}
-
 static void print_summary_table(const struct row *rows, size_t row_count, size_t trace_count)
 {
-    const struct row *libc = &rows[row_count - 1];
-    printf("\n1. The lecture's summary table, measured on the kit's trace suite (%zu traces)\n", trace_count);
-    printf("   %-28s %-13s %-16s %-16s %10s %8s\n", "DMMgr", "space", "malloc", "free", "sys/1k ops", "Mops/s");
+    struct summary_row lines[ROWS_MAX];
     for (size_t i = 0; i < row_count; i++) {
         const struct row *r = &rows[i];
-        if (r->traces_passed == 0) {
-            printf("   %-28s failed: %s\n", r->name, r->first_failure);
-            continue;
-        }
-        double util = row_utilization(r);
-        double malloc_ns = row_ns(r, REPLAY_ALLOC), free_ns = row_ns(r, REPLAY_FREE);
-        double syscalls_per_1000 = 1000.0 * (double)r->syscalls / (double)r->ops;
-        const char *malloc_verdict = syscalls_per_1000 > SYSCALLS_GOOD_PER_1000
-                                         ? "Bad" : time_verdict(malloc_ns, row_ns(libc, REPLAY_ALLOC));
-        printf("   %-28s %5.1f%% %-5s %8.1f ns %-4s  %8.1f ns %-4s  %10.1f %8.2f\n", r->name, 100 * util,
-               util >= SPACE_GOOD_UTILIZATION ? "Good" : "Bad", malloc_ns, malloc_verdict, free_ns,
-               time_verdict(free_ns, row_ns(libc, REPLAY_FREE)), syscalls_per_1000,
-               (double)r->ops / r->seconds / 1e6);
-        if (r->traces_failed > 0)
-            printf("   %-28s (%zu trace%s failed and are left out; first: %s)\n", "", r->traces_failed,
-                   r->traces_failed == 1 ? "" : "s", r->first_failure);
+        lines[i] = (struct summary_row){
+            .name = r->name,
+            .measured = r->traces_passed > 0,
+            .failure = r->first_failure,
+            .traces_failed = r->traces_failed,
+            .utilization = row_utilization(r),
+            .malloc_ns = row_ns(r, REPLAY_ALLOC),
+            .free_ns = row_ns(r, REPLAY_FREE),
+            .syscalls_per_1000 = r->ops > 0 ? 1000.0 * (double)r->syscalls / (double)r->ops : 0,
+            .mops = r->seconds > 0 ? (double)r->ops / r->seconds / 1e6 : 0,
+        };
     }
-    printf("   space: mean of peak live payload / peak footprint; Good >= %.0f%%. malloc, free: mean ns per op,\n"
-           "   each op timed alone; Good <= %.0fx the C library's, and malloc Bad above %.0f system calls per\n"
-           "   1000 ops. Mops/s: total ops / total time, ops not timed one by one. See docs/performance.md.\n",
-           100 * SPACE_GOOD_UTILIZATION, TIME_GOOD_FACTOR, SYSCALLS_GOOD_PER_1000);
+    bench_summary_print(lines, row_count, trace_count);
 }
 
 static void run_scaling(const struct bench_args *a, struct scaling_series *series, size_t *series_count,
@@ -346,6 +332,7 @@ int cmd_bench(int argc, char **argv)
         fprintf(stderr, "  measured %s\n", rows[i].name);
     }
     print_summary_table(rows, row_count, trace_count);
+    bench_vm_chunk_sizes(a.runs, a.quick);                  /* stage 6, small and large: bench_evidence.c */
     bench_beyond(traces, trace_count, a.quick);             /* fit policies, buddy and slab: bench_beyond.c */
 
     size_t sizes = a.quick ? 2 : SCALING_SIZES;
