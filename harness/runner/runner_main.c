@@ -14,6 +14,7 @@
 
 #include "heapmgr.h"
 #include "os_sim.h"
+#include "runner_crash.h"
 #include "runner_io.h"
 
 static volatile struct protocol_progress *progress;
@@ -39,6 +40,7 @@ static void map_shared_regions(void)
     }
     progress = page;
     close(PROTOCOL_PROGRESS_FD);
+    runner_crash_install(progress);
 }
 
 static uint64_t run_one(uint32_t op, uint64_t a, uint64_t b)
