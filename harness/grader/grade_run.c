@@ -22,6 +22,7 @@
 #include "grade_test.h"
 #include "os_sim.h"
 #include "remote_stage.h"
+#include "runner_debug.h"
 #include "runner_link.h"
 #include "stages.h"
 #include "tracefile.h"
@@ -265,7 +266,9 @@ static int prepare(const struct grade_options *o, struct grade_result *res, int 
         remote_stage_set_runner(n, NULL);
         if (!graded(o, n))
             continue;
-        if (n == o->stage && o->src != NULL) {
+        if (n == o->stage && o->runner != NULL) {
+            snprintf(built, sizeof built, "%s", o->runner);      /* make debug's build of the stage */
+        } else if (n == o->stage && o->src != NULL) {
             if (grade_build_runner(root, build, o->src, o->stage, &res->sub, o->show_warnings, res->why,
                                    sizeof res->why, &res->compile_error) != 0) {
                 res->messages = res->sub.messages;
@@ -367,13 +370,16 @@ int grade_run(const struct grade_options *o, struct grade_result *res)
             .body = run_item, .arg = &res->plan->items[i],
             .limits = { .cpu_seconds = GRADER_CPU_FACTOR * o->timeout_s, .wall_seconds = WALL_FACTOR * o->timeout_s,
                         .memory_bytes = o->memory_bytes, .reserve_bytes = SEAM_RESERVE_BYTES,
-                        .output_cap = OUTPUT_CAP, .start_by = o->give_up_after > 0 ? start + o->give_up_after : 0 } };
-    sandbox_run_all(res->jobs, count, o->jobs);
+                        .output_cap = OUTPUT_CAP, .start_by = o->give_up_after > 0 ? start + o->give_up_after : 0 },
+            .share_terminal = o->under != NULL };
+    runner_debug_set_wrapper(o->under);
+    sandbox_run_all(res->jobs, count, o->under != NULL ? 1 : o->jobs);
 
     if (!build_report(&res->report, res->plan, res->jobs, stages, stage_count, o->src))
         return refuse(res, "%s", "out of memory");
     res->report.seconds = grade_now() - start;
-    res->report.protections = runner_protections();
+    res->report.protections = o->under != NULL ? "none: each runner ran unconfined under a debugger (--under), as "
+                                                 "make debug and make memcheck run it" : runner_protections();
     res->status = res->report.failed == 0 ? 0 : 1;
     return res->status;
 }

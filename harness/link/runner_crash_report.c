@@ -81,7 +81,8 @@ static bool run_addr2line(const char *runner_path, const uint64_t *addrs, size_t
 static bool is_runner_loop(const char *line)
 {
     return strncmp(line, "main at ", 8) == 0 || strncmp(line, "run_one at ", 11) == 0 ||
-           strncmp(line, "run_batch at ", 13) == 0;
+           strncmp(line, "run_batch at ", 13) == 0 || strncmp(line, "call_allocator at ", 18) == 0 ||
+           strncmp(line, "runner_at_operation at ", 23) == 0;
 }
 
 static const char *fault_words(int sig, uint64_t address)

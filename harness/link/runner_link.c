@@ -31,6 +31,7 @@
 #include "op_log.h"
 #include "os_sim.h"
 #include "runner_crash_report.h"
+#include "runner_debug.h"
 #include "runner_filter.h"
 
 enum { RUNNER_SLACK_BYTES = 64u << 20, RUNNER_FILES = 16, HIGH_FD = 100, DEATH_WAIT_MS = 200,
@@ -170,6 +171,8 @@ static void finish(enum sandbox_outcome outcome, const char *call, const char *f
     else
         snprintf(msg, cap, "%s", what);
     runner_explain_failure(pending, msg, cap);
+    if (op > 0)
+        rl.page->op = op;            /* the report's operation is the one the message names */
     sandbox_finish_outcome(rl.page, outcome);
 }
 
@@ -441,6 +444,8 @@ static void send_command(uint32_t op, uint64_t a, uint64_t b, const char *what)
 uint64_t runner_call(uint32_t op, uint64_t a, uint64_t b, const char *what)
 {
     size_t logged = op_log_begin(op, a, b, 0);
+    if (rl.progress != NULL)
+        rl.progress->test_op = sandbox_current_op(rl.page);     /* for runner_at_operation */
     send_command(op, a, b, what);
     uint64_t value = await_answer(what);
     op_log_end(logged, value);
@@ -459,6 +464,8 @@ void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *r
             size_t at = op_log_begin(ops[done + i].op, ops[done + i].a, ops[done + i].b, done + i);
             logged = i == 0 ? at : logged;
         }
+        if (rl.progress != NULL)
+            rl.progress->test_op = sandbox_current_op(rl.page) + done;
         send_command(OP_BATCH, n, 0, what);
         send_all(ops + done, n * sizeof ops[0], what);
         if (await_answer(what) != n)
@@ -491,6 +498,8 @@ static void exec_runner(const int fds[KEPT])
         if (high[i] < 0 || dup2(high[i], wanted[i]) != wanted[i])
             _exit(126);
     fcntl(PROTOCOL_PROGRAM_FD, F_SETFD, FD_CLOEXEC);          /* gone once the runner runs */
+    if (runner_debug_active())                                /* make debug, make memcheck: unconfined */
+        runner_debug_exec(rl.spec.path);
     char why[256] = "";
     struct confine_limits lim = {
         .cpu_seconds = rl.spec.cpu_seconds, .wall_seconds = rl.spec.wall_seconds,

@@ -35,7 +35,10 @@ void report_print_reproduce(FILE *out, const struct report *r, const struct repo
 {
     if (t->outcome != SANDBOX_CRASH && t->outcome != SANDBOX_TIMEOUT && t->outcome != SANDBOX_EXIT)
         return;
-    char grade[600];
+    char grade[600], debug[600], memcheck[600];
     report_rerun_args(r, t, "grade", grade, sizeof grade);
+    report_rerun_args(r, t, "debug", debug, sizeof debug);
+    report_rerun_args(r, t, "memcheck", memcheck, sizeof memcheck);
     fprintf(out, "%sreproduce: %s\n", prefix, grade);
+    fprintf(out, "%sdebug it:  %s (gdb, stopped in the call), or %s (valgrind)\n", prefix, debug, memcheck);
 }

@@ -10,7 +10,7 @@
 void report_rerun_args(const struct report *r, const struct report_test *t, const char *target, char *buf,
                        size_t cap);
 
-/* The line "reproduce: make grade ..." under a test
+/* The lines "reproduce: make grade ..." and "debug it: make debug ... or make memcheck ..." under a test
  * that did not end with a verdict of its own (a crash, a timeout, an exit); nothing for the others. */
 void report_print_reproduce(FILE *out, const struct report *r, const struct report_test *t, const char *prefix);
 

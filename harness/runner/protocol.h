@@ -75,6 +75,8 @@ struct protocol_batch_op {
 enum { PROTOCOL_CRASH_FRAMES = 16 };
 struct protocol_progress {
     uint64_t batch_op;
+    uint64_t test_op;              /* the grader: the test's number of the next command's operation (of a
+                                      batch's first), for runner_at_operation (runner_hook.h) */
     uint32_t crash_signal;         /* 0: no fault caught */
     uint32_t crash_frame_count;    /* frames[0] is where it faulted, then the callers' return addresses */
     uint64_t crash_address;        /* si_addr: the address a SIGSEGV or SIGBUS was about */

@@ -54,6 +54,9 @@ static void on_fault(int sig, siginfo_t *info, void *context)
 void runner_crash_install(volatile struct protocol_progress *page)
 {
     crash_page = page;
+#if defined(__SANITIZE_ADDRESS__)
+    return;                          /* make asan: the sanitizer's own report says more */
+#endif
     void *warm[2];
     backtrace(warm, 2);              /* the unwinder's first call sets itself up: not in the handler */
     stack_t ss = { .ss_sp = alt_stack, .ss_size = sizeof alt_stack };
