@@ -8,10 +8,12 @@
  * temporary name and renamed at the very end, after every runner is gone.
  * Exit status: 0 every test passed, 1 some failed, 2 usage error or a submission that does not build.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -52,6 +54,9 @@ static void usage(FILE *out)
           "                without --stage, its stages\n"
           "  --fit POLICY  stages 3 and 4: grade this placement policy (its own lecture test); the references\n"
           "                are their runners built with it, build/<stage>/runner-fit-POLICY\n"
+          "  --dump DIR    for every failing test: DIR/stageN-TEST.rep, its calls up to the failure as a trace,\n"
+          "                and DIR/stageN-TEST.html, your heap drawn through them (heapkit demo), the failing\n"
+          "                step marked, the messages beside it; the report names the files\n"
           "  --runner PATH the runner program of stage N, instead of its build or --src's (make debug's build)\n"
           "  --under CMD   run each test's runner as the last argument of CMD (\"gdb -x FILE --args\",\n"
           "                \"valgrind -q\"), NOT confined, on this terminal, one test at a time: make debug and\n"
@@ -82,7 +87,7 @@ static int parse_options(int argc, char **argv, struct options *o)
                            strcmp(arg, "--out") == 0 || strcmp(arg, "--only") == 0 || strcmp(arg, "--jobs") == 0 ||
                            strcmp(arg, "--timeout") == 0 || strcmp(arg, "--memory") == 0 ||
                            strcmp(arg, "--assignment") == 0 || strcmp(arg, "--fit") == 0 ||
-                           strcmp(arg, "--runner") == 0 || strcmp(arg, "--under") == 0;
+                           strcmp(arg, "--runner") == 0 || strcmp(arg, "--under") == 0 || strcmp(arg, "--dump") == 0;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             usage(stdout);
             return 1;
@@ -132,6 +137,12 @@ static int parse_options(int argc, char **argv, struct options *o)
                 return 2;
             }
             g->fit = value;
+        } else if (strcmp(arg, "--dump") == 0) {
+            if (mkdir(value, 0777) != 0 && errno != EEXIST) {
+                fprintf(stderr, "heapkit grade: --dump %s: cannot make the folder: %s\n", value, strerror(errno));
+                return 2;
+            }
+            g->dump_dir = value;
         } else if (strcmp(arg, "--runner") == 0) {
             g->runner = value;
         } else if (strcmp(arg, "--under") == 0) {

@@ -48,3 +48,14 @@ void op_log_describe(const struct op_entry *e, char *buf, size_t cap);
 void op_log_origin(uint32_t id, char *buf, size_t cap);
 
 #endif
+
+/* ---- grade --dump: the calls as a trace file (op_log_trace.c) ---------------------------------------- */
+
+/* Where the test's calls go as a trace when it fails (op_log_dump), and the comment that heads the
+ * file; NULL: nowhere (the default). */
+void op_log_set_dump(const char *path, const char *comment);
+
+/* Writes the calls so far, up to and including the last one sent, as a trace in the kit's format
+ * (harness/trace/tracefile.h) to the path set, once; calls a trace cannot hold (calloc as an
+ * allocation of n * size bytes, heapmgr_check, free of NULL or of no block) become comments. */
+void op_log_dump(void);

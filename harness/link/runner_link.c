@@ -173,6 +173,7 @@ static void finish(enum sandbox_outcome outcome, const char *call, const char *f
     runner_explain_failure(pending, msg, cap);
     if (op > 0)
         rl.page->op = op;            /* the report's operation is the one the message names */
+    op_log_dump();                   /* grade --dump: the calls up to here, as a trace */
     sandbox_finish_outcome(rl.page, outcome);
 }
 

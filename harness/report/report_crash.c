@@ -31,6 +31,15 @@ void report_rerun_args(const struct report *r, const struct report_test *t, cons
         snprintf(buf + n, cap - (size_t)n, " SRC=%s", s->source);
 }
 
+void report_print_dump(FILE *out, const struct report_test *t, const char *prefix)
+{
+    if (t->dump_html != NULL)
+        fprintf(out, "%spicture: %s (your heap through the test's calls, the failing one marked), trace: %s\n",
+                prefix, t->dump_html, t->dump_trace);
+    else if (t->dump_trace != NULL)
+        fprintf(out, "%strace: %s (%s)\n", prefix, t->dump_trace, t->dump_note != NULL ? t->dump_note : "");
+}
+
 void report_print_reproduce(FILE *out, const struct report *r, const struct report_test *t, const char *prefix)
 {
     if (t->outcome != SANDBOX_CRASH && t->outcome != SANDBOX_TIMEOUT && t->outcome != SANDBOX_EXIT)

@@ -14,4 +14,7 @@ void report_rerun_args(const struct report *r, const struct report_test *t, cons
  * that did not end with a verdict of its own (a crash, a timeout, an exit); nothing for the others. */
 void report_print_reproduce(FILE *out, const struct report *r, const struct report_test *t, const char *prefix);
 
+/* grade --dump: "picture: DIR/x.html (step through your heap), trace: DIR/x.rep" under a failure. */
+void report_print_dump(FILE *out, const struct report_test *t, const char *prefix);
+
 #endif

@@ -44,6 +44,7 @@ static void print_failure_detail(FILE *out, const struct report *r, const struct
 {
     print_indented(out, t->message, "        ", MESSAGE_LINES_SHOWN);
     report_print_reproduce(out, r, t, "        ");
+    report_print_dump(out, t, "        ");
     if (t->output[0] != '\0') {
         fprintf(out, "        %soutput%s:%s\n", c->dim, t->output_truncated ? " (truncated)" : "", c->reset);
         report_print_folded(out, t->output, "        | ", OUTPUT_LINES_SHOWN);
