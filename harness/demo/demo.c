@@ -18,6 +18,7 @@
 #include "demo_sequences.h"
 #include "demo_text.h"
 #include "stages.h"
+#include "submission.h"
 #include "tracefile.h"
 
 enum { DEFAULT_WIDTH = 100 };
@@ -27,6 +28,7 @@ struct demo_options {
     const char *sequence;
     const char *file;
     const char *html;
+    const char *src;             /* a student's heapmgr.c, drawn as stage N (built for the lab: submission.h) */
     bool step, list;
     bool lecture;                /* --lecture: the slide's units and captions, exact growth */
     bool captions;               /* --captions: the captions alone, one line per op */
@@ -38,7 +40,7 @@ struct demo_options {
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: heapkit demo [--stage N] [--sequence NAME | --file TRACE] [--html OUT.html]\n"
+            "usage: heapkit demo [--stage N [--src FILE]] [--sequence NAME | --file TRACE] [--html OUT.html]\n"
             "                    [--step] [--colour auto|always|never] [--width COLUMNS] [--list]\n"
             "                    [--lecture [--captions]] [--present]\n"
             "\n"
@@ -47,7 +49,12 @@ static void usage(FILE *out)
             "  --stage N       the stage (1-6); without it, every stage one after another (or, with\n"
             "                  --html, side by side on one page)\n"
             "  --sequence NAME a built-in sequence (see --list); default: the lecture's 'default'\n"
-            "  --file TRACE    a script in the trace format (a id bytes / f id / r id bytes)\n"
+            "  --src FILE      draw FILE (your heapmgr.c) as stage N\n"
+            "  --file TRACE    a script in the trace format (tests/traces/README.md): four header lines\n"
+            "                  (a suggested heap size, the number of ids, the number of operations, a\n"
+            "                  weight: e.g. 0, 2, 3, 1), then one operation a line: a id bytes, f id,\n"
+            "                  r id bytes; lines starting with # are comments (grade --dump\n"
+            "                  writes its failing tests so)\n"
             "  --html OUT      write one self-contained HTML page instead of drawing in the terminal\n"
             "  --step          wait for Enter between operations\n"
             "  --list          list the built-in sequences\n"
@@ -93,6 +100,8 @@ static int parse_options(int argc, char **argv, struct demo_options *o)
             }
         } else if (strcmp(a, "--sequence") == 0) {
             o->sequence = value;
+        } else if (strcmp(a, "--src") == 0) {
+            o->src = value;
         } else if (strcmp(a, "--file") == 0) {
             o->file = value[0] != '\0' ? value : NULL;
         } else if (strcmp(a, "--html") == 0) {
@@ -146,6 +155,13 @@ int cmd_demo(int argc, char **argv)
     if (o.list) {
         list_sequences();
         return 0;
+    }
+    if (o.src != NULL) {                        /* the lab built with the file as its stage, then this again */
+        if (o.stage == 0 || o.stage > STAGE_LAST) {
+            fprintf(stderr, "heapkit demo: --src needs --stage 1-6: which stage is %s?\n", o.src);
+            return 2;
+        }
+        return submission_exec(argc, argv, o.src, o.stage, true);
     }
 
     /* the sequence */

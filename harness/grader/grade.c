@@ -8,9 +8,12 @@
  * temporary name and renamed at the very end, after every runner is gone.
  * Exit status: 0 every test passed, 1 some failed, 2 usage error or a submission that does not build.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -51,6 +54,13 @@ static void usage(FILE *out)
           "                without --stage, its stages\n"
           "  --fit POLICY  stages 3 and 4: grade this placement policy (its own lecture test); the references\n"
           "                are their runners built with it, build/<stage>/runner-fit-POLICY\n"
+          "  --dump DIR    for every failing test: DIR/stageN-TEST.rep, its calls up to the failure as a trace,\n"
+          "                and DIR/stageN-TEST.html, your heap drawn through them (heapkit demo), the failing\n"
+          "                step marked, the messages beside it; the report names the files\n"
+          "  --runner PATH the runner program of stage N, instead of its build or --src's (make debug's build)\n"
+          "  --under CMD   run each test's runner as the last argument of CMD (\"gdb -x FILE --args\",\n"
+          "                \"valgrind -q\"), NOT confined, on this terminal, one test at a time: make debug and\n"
+          "                make memcheck (docs/students.md)\n"
           "Exit status: 0 every test passed, 1 some test failed, 2 usage error or a submission that does not build.\n"
           "Test names and the JSON schema: docs/grading.md\n", out);
 }
@@ -76,7 +86,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         bool takes_value = strcmp(arg, "--stage") == 0 || strcmp(arg, "--src") == 0 || strcmp(arg, "--format") == 0 ||
                            strcmp(arg, "--out") == 0 || strcmp(arg, "--only") == 0 || strcmp(arg, "--jobs") == 0 ||
                            strcmp(arg, "--timeout") == 0 || strcmp(arg, "--memory") == 0 ||
-                           strcmp(arg, "--assignment") == 0 || strcmp(arg, "--fit") == 0;
+                           strcmp(arg, "--assignment") == 0 || strcmp(arg, "--fit") == 0 ||
+                           strcmp(arg, "--runner") == 0 || strcmp(arg, "--under") == 0 || strcmp(arg, "--dump") == 0;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             usage(stdout);
             return 1;
@@ -126,6 +137,16 @@ static int parse_options(int argc, char **argv, struct options *o)
                 return 2;
             }
             g->fit = value;
+        } else if (strcmp(arg, "--dump") == 0) {
+            if (mkdir(value, 0777) != 0 && errno != EEXIST) {
+                fprintf(stderr, "heapkit grade: --dump %s: cannot make the folder: %s\n", value, strerror(errno));
+                return 2;
+            }
+            g->dump_dir = value;
+        } else if (strcmp(arg, "--runner") == 0) {
+            g->runner = value;
+        } else if (strcmp(arg, "--under") == 0) {
+            g->under = value;
         } else if (strcmp(arg, "--quick") == 0) {
             g->quick = true;
         } else if (strcmp(arg, "--list") == 0) {
@@ -139,6 +160,10 @@ static int parse_options(int argc, char **argv, struct options *o)
             i++;
     }
     g->show_warnings = o->format == FORMAT_TEXT && o->out_path == NULL;
+    if ((g->runner != NULL || g->under != NULL) && g->stage == 0) {
+        fprintf(stderr, "heapkit grade: --runner and --under need --stage N\n");
+        return 2;
+    }
     if (g->src != NULL && g->stage == 0) {
         fprintf(stderr, "heapkit grade: --src needs --stage N: which stage is %s?\n", g->src);
         return 2;
@@ -200,6 +225,10 @@ int cmd_grade(int argc, char **argv)
         grade_assignment_open(o.assignment_path, &assignment, &o.grading, why, sizeof why) != 0) {
         fprintf(stderr, "heapkit grade: %s\n", why);       /* before anything is graded */
         return 2;
+    }
+    if (o.grading.under != NULL) {
+        o.grading.timeout_s = 3600;                      /* a person at a debugger sets the pace */
+        signal(SIGINT, SIG_IGN);                         /* Ctrl-C is the debugger's (runner_debug.h) */
     }
     if (o.cli_timeout_s > 0)
         o.grading.timeout_s = o.cli_timeout_s;

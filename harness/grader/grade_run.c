@@ -17,11 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "grade_dump.h"
 #include "grade_fit.h"
 #include "grade_source.h"
 #include "grade_test.h"
 #include "os_sim.h"
+#include "op_log.h"
 #include "remote_stage.h"
+#include "runner_debug.h"
 #include "runner_link.h"
 #include "stages.h"
 #include "tracefile.h"
@@ -46,6 +49,7 @@ struct item {
     int points;                  /* the test's, or the assignment's for it */
     bool enabled, hidden;        /* by the assignment (a disabled item is only ever listed) */
     const char *fit;
+    const char *dump_dir;        /* grade --dump, or NULL */
 };
 
 struct grade_plan {
@@ -96,6 +100,7 @@ static void plan_add(struct grade_plan *p, const struct grade_options *o, int st
     it->enabled = choice.enabled;
     it->hidden = choice.hidden;
     it->fit = o->fit;
+    it->dump_dir = o->dump_dir;
 }
 
 /* Stages 1 and 2 never reuse memory: a trace fits them only when all it ever allocates does. */
@@ -168,8 +173,13 @@ static bool run_item(struct sandbox_page *page, void *arg)
     struct runner_spec spec = { .path = ctx.stage->runner, .slot = page->slot, .slots = page->slots, .cpu_seconds = it->timeout_s,
                                 .wall_seconds = WALL_FACTOR * it->timeout_s * 0.95, .memory_bytes = it->memory_bytes };
     runner_start(&spec, page);
+    grade_dump_child_begin(it->dump_dir, it->stage, it->name);
     os_sim_set_limit(it->memory_bytes);
     bool passed = it->test->run(&ctx);
+    if (!passed) {
+        grade_chunk_map_append(it->stage, page);    /* the chunks around the offset the message names */
+        op_log_dump();                              /* grade --dump: the calls as a trace */
+    }
     runner_finish();
     return passed;
 }
@@ -265,7 +275,9 @@ static int prepare(const struct grade_options *o, struct grade_result *res, int 
         remote_stage_set_runner(n, NULL);
         if (!graded(o, n))
             continue;
-        if (n == o->stage && o->src != NULL) {
+        if (n == o->stage && o->runner != NULL) {
+            snprintf(built, sizeof built, "%s", o->runner);      /* make debug's build of the stage */
+        } else if (n == o->stage && o->src != NULL) {
             if (grade_build_runner(root, build, o->src, o->stage, &res->sub, o->show_warnings, res->why,
                                    sizeof res->why, &res->compile_error) != 0) {
                 res->messages = res->sub.messages;
@@ -367,13 +379,18 @@ int grade_run(const struct grade_options *o, struct grade_result *res)
             .body = run_item, .arg = &res->plan->items[i],
             .limits = { .cpu_seconds = GRADER_CPU_FACTOR * o->timeout_s, .wall_seconds = WALL_FACTOR * o->timeout_s,
                         .memory_bytes = o->memory_bytes, .reserve_bytes = SEAM_RESERVE_BYTES,
-                        .output_cap = OUTPUT_CAP, .start_by = o->give_up_after > 0 ? start + o->give_up_after : 0 } };
-    sandbox_run_all(res->jobs, count, o->jobs);
+                        .output_cap = OUTPUT_CAP, .start_by = o->give_up_after > 0 ? start + o->give_up_after : 0 },
+            .share_terminal = o->under != NULL };
+    runner_debug_set_wrapper(o->under);
+    sandbox_run_all(res->jobs, count, o->under != NULL ? 1 : o->jobs);
 
     if (!build_report(&res->report, res->plan, res->jobs, stages, stage_count, o->src))
         return refuse(res, "%s", "out of memory");
+    if (o->dump_dir != NULL)
+        grade_dump_pictures(o->dump_dir, o->src, &res->report);
     res->report.seconds = grade_now() - start;
-    res->report.protections = runner_protections();
+    res->report.protections = o->under != NULL ? "none: each runner ran unconfined under a debugger (--under), as "
+                                                 "make debug and make memcheck run it" : runner_protections();
     res->status = res->report.failed == 0 ? 0 : 1;
     return res->status;
 }
@@ -388,6 +405,10 @@ void grade_result_release(struct grade_result *res)
         free(res->plan->items);
     free(res->plan);
     free(res->report.stages);
+    for (size_t i = 0; res->report.tests != NULL && i < res->report.test_count; i++) {
+        free(res->report.tests[i].dump_trace);
+        free(res->report.tests[i].dump_html);
+    }
     free(res->report.tests);
     submission_release(&res->sub);
     memset(res, 0, sizeof *res);

@@ -27,6 +27,10 @@ struct grade_options {
     const struct assignment *assignment;   /* the instructor's settings (assignment.h), or NULL; with one
                                               and no stage, the assigned stages are graded */
     const char *fit;             /* stages 3-4: the placement policy graded (grade_fit.h); NULL: the lecture's */
+    const char *runner;          /* the runner program of `stage` (make debug's own build), or NULL */
+    const char *dump_dir;        /* grade --dump: each failing test's trace and step-through here (grade_dump.h) */
+    const char *under;           /* a wrapper for the runner ("gdb ... --args"): unconfined, on the terminal,
+                                    one test at a time (runner_debug.h); NULL: the confined runner */
 };
 
 /* The options of `heapkit grade` without arguments. */

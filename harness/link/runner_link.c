@@ -28,7 +28,10 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "op_log.h"
 #include "os_sim.h"
+#include "runner_crash_report.h"
+#include "runner_debug.h"
 #include "runner_filter.h"
 
 enum { RUNNER_SLACK_BYTES = 64u << 20, RUNNER_FILES = 16, HIGH_FD = 100, DEATH_WAIT_MS = 200,
@@ -50,6 +53,8 @@ static struct {
     volatile struct protocol_progress *progress;  /* shared with the runner: its place in a batch */
     const struct protocol_batch_op *batch;     /* the batch being run, for naming the call it died in */
     size_t batch_count;
+    char crash[1024];                /* the runner's fault and backtrace, in words (runner_crash_report.h) */
+    char context[300];               /* what the grader had done to the heap (runner_set_context) */
 } rl = { .cpu_at_answer = -1 };
 
 static double now_seconds(void)
@@ -114,15 +119,44 @@ static const char *describe_batch_op(const struct protocol_batch_op *o, char *bu
 
 /* Ends the test: "<what> at operation N, in <call>" (the call the runner was in, when known) or
  * "<what>, at operation N". */
+/* Under the first line of a message that ends the test: where the block of the call came from, the
+ * runner's backtrace, and what the grader had done to the heap. */
+static void runner_explain_failure(const struct op_entry *pending, char *msg, size_t cap)
+{
+    size_t used = strlen(msg);
+    char origin[200] = "";
+    if (pending != NULL)
+        op_log_origin(pending->id, origin, sizeof origin);
+    if (origin[0] != '\0' && used < cap)
+        used += (size_t)snprintf(msg + used, cap - used, "\n%s", origin);
+    if (rl.context[0] != '\0' && used < cap)
+        used += (size_t)snprintf(msg + used, cap - used, "\nbefore this call the grader corrupted the heap: %s", rl.context);
+    size_t crash_len = strlen(rl.crash);
+    if (crash_len > 0 && rl.crash[crash_len - 1] == '\n')
+        crash_len--;                 /* the message ends without a newline */
+    if (crash_len > 0 && used < cap)
+        snprintf(msg + used, cap - used, "\n%.*s", (int)crash_len, rl.crash);
+}
+
+void runner_set_context(const char *what)
+{
+    snprintf(rl.context, sizeof rl.context, "%s", what != NULL ? what : "");
+}
+
 static void finish(enum sandbox_outcome outcome, const char *call, const char *fmt, va_list ap)
 {
     char what[1200];
     vsnprintf(what, sizeof what, fmt, ap);
     runner_stop();
     size_t op = sandbox_current_op(rl.page);
-    char batch_call[80];
+    char batch_call[160];
     size_t in_batch = batch_place();
-    if (in_batch > 0) {                       /* the counter names the batch's first op */
+    const struct op_entry *pending = op_log_pending();
+    if (pending != NULL) {                    /* the call the grader sent and got no answer to */
+        op = pending->op;
+        op_log_describe(pending, batch_call, sizeof batch_call);
+        call = batch_call;
+    } else if (in_batch > 0) {                /* the counter names the batch's first op */
         op += in_batch - 1;
         call = describe_batch_op(&rl.batch[in_batch - 1], batch_call, sizeof batch_call);
     }
@@ -136,6 +170,10 @@ static void finish(enum sandbox_outcome outcome, const char *call, const char *f
         snprintf(msg, cap, "%s, at operation %zu", what, op);
     else
         snprintf(msg, cap, "%s", what);
+    runner_explain_failure(pending, msg, cap);
+    if (op > 0)
+        rl.page->op = op;            /* the report's operation is the one the message names */
+    op_log_dump();                   /* grade --dump: the calls up to here, as a trace */
     sandbox_finish_outcome(rl.page, outcome);
 }
 
@@ -188,6 +226,8 @@ static void runner_died(const char *what)
                     "a submission may not close or write the grader's pipes");
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
+        if (rl.progress != NULL)
+            runner_crash_describe(rl.progress, rl.spec.path, rl.crash, sizeof rl.crash);
         /* Nothing here sends SIGKILL to a runner that is still owed an answer: it is the kernel's, at
          * the CPU limit (hard = soft), and the rusage may count a little less than the limit's clock. */
         if (sig == SIGKILL || sig == SIGXCPU)
@@ -404,8 +444,12 @@ static void send_command(uint32_t op, uint64_t a, uint64_t b, const char *what)
 
 uint64_t runner_call(uint32_t op, uint64_t a, uint64_t b, const char *what)
 {
+    size_t logged = op_log_begin(op, a, b, 0);
+    if (rl.progress != NULL)
+        rl.progress->test_op = sandbox_current_op(rl.page);     /* for runner_at_operation */
     send_command(op, a, b, what);
     uint64_t value = await_answer(what);
+    op_log_end(logged, value);
     check_answer(what, false);
     return value;
 }
@@ -416,11 +460,20 @@ void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *r
         size_t n = count - done < PROTOCOL_BATCH_MAX ? count - done : PROTOCOL_BATCH_MAX;
         rl.batch = ops + done;
         rl.batch_count = n;
+        size_t logged = SIZE_MAX;
+        for (size_t i = 0; i < n; i++) {
+            size_t at = op_log_begin(ops[done + i].op, ops[done + i].a, ops[done + i].b, done + i);
+            logged = i == 0 ? at : logged;
+        }
+        if (rl.progress != NULL)
+            rl.progress->test_op = sandbox_current_op(rl.page) + done;
         send_command(OP_BATCH, n, 0, what);
         send_all(ops + done, n * sizeof ops[0], what);
         if (await_answer(what) != n)
             runner_fail_now("the runner answered a batch of %zu operations with another count", n);
         receive_all(results + done, n * sizeof results[0], what);
+        for (size_t i = 0; logged != SIZE_MAX && i < n; i++)
+            op_log_end(logged + i, results[done + i]);
         rl.batch = NULL;
         check_answer(what, true);
         done += n;
@@ -446,6 +499,8 @@ static void exec_runner(const int fds[KEPT])
         if (high[i] < 0 || dup2(high[i], wanted[i]) != wanted[i])
             _exit(126);
     fcntl(PROTOCOL_PROGRAM_FD, F_SETFD, FD_CLOEXEC);          /* gone once the runner runs */
+    if (runner_debug_active())                                /* make debug, make memcheck: unconfined */
+        runner_debug_exec(rl.spec.path);
     char why[256] = "";
     struct confine_limits lim = {
         .cpu_seconds = rl.spec.cpu_seconds, .wall_seconds = rl.spec.wall_seconds,
@@ -497,6 +552,7 @@ void runner_start(const struct runner_spec *spec, struct sandbox_page *page)
 {
     rl.spec = *spec;
     rl.page = page;
+    op_log_start(page);
     rl.deadline = now_seconds() + spec->wall_seconds;
     arm_deadline(spec->wall_seconds);
     describe_protections();

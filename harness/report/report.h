@@ -28,6 +28,8 @@ struct report_test {
     double seconds, cpu_seconds;
     const char *output;              /* captured stdout and stderr */
     bool output_truncated;
+    char *dump_trace, *dump_html;    /* grade --dump: the test's calls as a trace, its step-through (or NULL) */
+    const char *dump_note;           /* grade --dump: why there is no step-through, or NULL */
 };
 
 struct report_stage {

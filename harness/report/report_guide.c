@@ -7,6 +7,8 @@
  */
 #include "report_guide.h"
 
+#include "report_crash.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,4 +290,7 @@ void report_print_start_here(FILE *out, const struct report *r, const struct rep
     if (s->source != NULL && strcmp(s->source, own) != 0)    /* a submitted file, not the stage's own */
         fprintf(out, " SRC=%s", s->source);
     fputc('\n', out);
+    char debug[600];
+    report_rerun_args(r, first, "debug", debug, sizeof debug);
+    fprintf(out, "  stop in it: %s (gdb at the failing operation; docs/students.md)\n", debug);
 }

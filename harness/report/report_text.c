@@ -5,9 +5,10 @@
 #include <string.h>
 
 #include "report.h"
+#include "report_crash.h"
 #include "report_guide.h"
 
-enum { OUTPUT_LINES_SHOWN = 12 };
+enum { OUTPUT_LINES_SHOWN = 12, MESSAGE_LINES_SHOWN = 16 };
 
 struct palette {
     const char *pass, *fail, *dim, *bold, *reset;
@@ -38,16 +39,19 @@ static void print_indented(FILE *out, const char *text, const char *prefix, size
         fprintf(out, "%s...\n", prefix);
 }
 
-static void print_failure_detail(FILE *out, const struct report_test *t, const struct palette *c)
+static void print_failure_detail(FILE *out, const struct report *r, const struct report_test *t,
+                                 const struct palette *c)
 {
-    print_indented(out, t->message, "        ", 6);
+    print_indented(out, t->message, "        ", MESSAGE_LINES_SHOWN);
+    report_print_reproduce(out, r, t, "        ");
+    report_print_dump(out, t, "        ");
     if (t->output[0] != '\0') {
         fprintf(out, "        %soutput%s:%s\n", c->dim, t->output_truncated ? " (truncated)" : "", c->reset);
         report_print_folded(out, t->output, "        | ", OUTPUT_LINES_SHOWN);
     }
 }
 
-static void print_test(FILE *out, const struct report_test *t, const struct palette *c)
+static void print_test(FILE *out, const struct report *r, const struct report_test *t, const struct palette *c)
 {
     bool passed = t->outcome == SANDBOX_PASS;
     fprintf(out, "  %s%s%s  %-40s %2d/%-2d", passed ? c->pass : c->fail, passed ? "PASS" : "FAIL", c->reset, t->name,
@@ -56,7 +60,7 @@ static void print_test(FILE *out, const struct report_test *t, const struct pale
         fprintf(out, "  %s", sandbox_outcome_name(t->outcome));
     fputc('\n', out);
     if (!passed)
-        print_failure_detail(out, t, c);
+        print_failure_detail(out, r, t, c);
 }
 
 static void print_stage_summary(FILE *out, const struct report_stage *s, const struct palette *c)
@@ -75,7 +79,7 @@ static void print_one_stage(FILE *out, const struct report *r, const struct repo
             group = t->group;
             fprintf(out, "%s%s%s\n", c->dim, group, c->reset);
         }
-        print_test(out, t, c);
+        print_test(out, r, t, c);
     }
     fputc('\n', out);
     report_print_groups(out, r, s);
@@ -110,7 +114,7 @@ static void print_table(FILE *out, const struct report *r, const struct palette 
         if (t->outcome == SANDBOX_PASS)
             continue;
         fprintf(out, "  %sFAIL%s  stage %d %s\n", c->fail, c->reset, t->stage, t->name);
-        print_failure_detail(out, t, c);
+        print_failure_detail(out, r, t, c);
     }
 }
 

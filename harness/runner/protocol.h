@@ -68,9 +68,19 @@ struct protocol_batch_op {
 };
 
 /* Shared with the grader: before each operation of a batch the runner writes its number (from 1).
- * Only a crash message reads it, to name the call the runner died in; no verdict depends on it. */
+ * Only a crash message reads it, to name the call the runner died in; no verdict depends on it.
+ * The crash fields are the runner's own account of a fault (runner_crash.c): its signal handler
+ * writes the faulting address and the return addresses of its stack, which the grader turns into
+ * source lines for the message (runner_crash_report.c). Only a message reads them either. */
+enum { PROTOCOL_CRASH_FRAMES = 16 };
 struct protocol_progress {
     uint64_t batch_op;
+    uint64_t test_op;              /* the grader: the test's number of the next command's operation (of a
+                                      batch's first), for runner_at_operation (runner_hook.h) */
+    uint32_t crash_signal;         /* 0: no fault caught */
+    uint32_t crash_frame_count;    /* frames[0] is where it faulted, then the callers' return addresses */
+    uint64_t crash_address;        /* si_addr: the address a SIGSEGV or SIGBUS was about */
+    uint64_t crash_frames[PROTOCOL_CRASH_FRAMES];
 };
 
 /* ---- runner -> grader ---------------------------------------------------------------------------- */

@@ -14,6 +14,8 @@
 
 #include "heapmgr.h"
 #include "os_sim.h"
+#include "runner_crash.h"
+#include "runner_hook.h"
 #include "runner_io.h"
 
 static volatile struct protocol_progress *progress;
@@ -39,9 +41,22 @@ static void map_shared_regions(void)
     }
     progress = page;
     close(PROTOCOL_PROGRESS_FD);
+    runner_crash_install(progress);
 }
 
-static uint64_t run_one(uint32_t op, uint64_t a, uint64_t b)
+/* The call itself, between the hooks of make debug and make memcheck (runner_hook.h). */
+static uint64_t call_allocator(uint32_t op, uint64_t a, uint64_t b);
+
+static uint64_t run_one(uint64_t number, uint32_t op, uint64_t a, uint64_t b)
+{
+    runner_at_operation(number, op, a, b);
+    runner_memcheck_before(op, a, b);
+    uint64_t result = call_allocator(op, a, b);
+    runner_memcheck_after(op, a, b, result);
+    return result;
+}
+
+static uint64_t call_allocator(uint32_t op, uint64_t a, uint64_t b)
 {
     switch (op) {
     case OP_MALLOC: return (uintptr_t)heapmgr_malloc((size_t)a);
@@ -68,7 +83,7 @@ static void run_batch(const struct protocol_command *c)
         if (ops[i].op != OP_MALLOC && ops[i].op != OP_FREE && ops[i].op != OP_REALLOC)
             runner_lost();
         progress->batch_op = i + 1;
-        results[i] = run_one(ops[i].op, ops[i].a, ops[i].b);
+        results[i] = run_one(progress->test_op + i, ops[i].op, ops[i].a, ops[i].b);
     }
     progress->batch_op = 0;
     struct protocol_message m = { .magic = PROTOCOL_MAGIC, .kind = MSG_ANSWER, .seq = c->seq, .value = c->a };
@@ -91,7 +106,7 @@ int main(void)
             continue;
         }
         struct protocol_message m = { .magic = PROTOCOL_MAGIC, .kind = MSG_ANSWER, .seq = c.seq,
-                                      .value = run_one(c.op, c.a, c.b) };
+                                      .value = run_one(progress->test_op, c.op, c.a, c.b) };
         if (!runner_write(&m, sizeof m))
             runner_lost();
     }

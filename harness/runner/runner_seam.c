@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 
 #include "os_sim.h"
+#include "runner_hook.h"
 #include "runner_io.h"
 
 static struct protocol_view view;          /* as of the last command or seam reply */
@@ -27,6 +28,7 @@ void runner_seam_apply(const struct protocol_view *v)
     else if (want < writable_end)
         mprotect(want, (size_t)(writable_end - want), PROT_NONE);
     writable_end = want;
+    runner_memcheck_break(view.heap_start, view.brk, view.writable_end);
 }
 
 /* Sends one seam call and waits for its reply; returns the reply's value, errno set on failure. */
