@@ -367,7 +367,8 @@ int grade_run(const struct grade_options *o, struct grade_result *res)
             .body = run_item, .arg = &res->plan->items[i],
             .limits = { .cpu_seconds = GRADER_CPU_FACTOR * o->timeout_s, .wall_seconds = WALL_FACTOR * o->timeout_s,
                         .memory_bytes = o->memory_bytes, .reserve_bytes = SEAM_RESERVE_BYTES,
-                        .output_cap = OUTPUT_CAP, .start_by = o->give_up_after > 0 ? start + o->give_up_after : 0 } };
+                        .output_cap = OUTPUT_CAP, .start_by = o->give_up_after > 0 ? start + o->give_up_after : 0,
+                        .skip_after_failure = o->first_failure } };
     sandbox_run_all(res->jobs, count, o->jobs);
 
     if (!build_report(&res->report, res->plan, res->jobs, stages, stage_count, o->src))

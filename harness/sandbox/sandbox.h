@@ -49,6 +49,8 @@ struct sandbox_limits {
     size_t reserve_bytes;            /* address space reserved but not used (the simulated seam's) */
     size_t output_cap;               /* bytes of output kept */
     double start_by;                 /* monotonic seconds: a job not started by then is not run (0: any time) */
+    bool skip_after_failure;         /* not run once a job of the same run has ended other than passing
+                                        (grade --first-failure: a mutant is killed by its first failure) */
 };
 
 /* The test body, run in the child. Returns the verdict; writes its reasons into page->message. */
