@@ -74,7 +74,7 @@ static bool malloc_failing(struct grade_ctx *t, struct grade_blocks *b, const st
 }
 
 /* Stages 1, 2 and 6 document a break moved up by someone else as no violation; stages 3-5 report
- * it (checker.detects_break_moved_up). */
+ * it (robust.detects_break_moved_up). */
 static bool foreign_break_is_valid(const struct grade_ctx *t) { return !t->stage->walkable; }
 
 /* The other user's bytes and every live block are intact; where a foreign break is valid, the

@@ -48,6 +48,10 @@ bool checker_stage_keeps_prev(const struct grade_ctx *t);
  * consistent. */
 void checker_link_after(const struct grade_ctx *t, chunk_t *after, chunk_t *c);
 
+/* robust.detects_break_moved_up and _down (listed in grade_robust.c) */
+bool checker_detects_break_moved_up(struct grade_ctx *t);
+bool checker_detects_break_moved_down(struct grade_ctx *t);
+
 /* ---- stage 6: mappings --------------------------------------------------------------------------- */
 
 struct checker_mapping {

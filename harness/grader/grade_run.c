@@ -155,6 +155,8 @@ static void plan_stage(struct grade_plan *p, const struct grade_options *o, int 
         plan_add(p, o, stage, &grade_checker_tests[i], grade_checker_tests[i].name, NULL);
     for (size_t i = 0; i < grade_beyond_checker_test_count; i++)
         plan_add(p, o, stage, &grade_beyond_checker_tests[i], grade_beyond_checker_tests[i].name, NULL);
+    for (size_t i = 0; i < grade_robust_test_count; i++)
+        plan_add(p, o, stage, &grade_robust_tests[i], grade_robust_tests[i].name, NULL);
 }
 
 /* ---- 3. running ----------------------------------------------------------------------------------- */
