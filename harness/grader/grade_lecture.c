@@ -57,15 +57,48 @@ static bool heap_grows_by_request(struct grade_ctx *t)
 }
 
 /* Stage 2: the break moves at most once per MIN_ALLOC bytes of heap. */
+/* The lecture's grow: new break = max(pPad + n, pBrk + MIN_ALLOC). So the break moves only when the
+ * pad is too small, and the pad left above a block is under MIN_ALLOC bytes. */
+bool lecture_pad_as_grown(struct grade_ctx *t, const char *mem, size_t bytes)
+{
+    const char *end = mem + ((bytes + 15) & ~(size_t)15), *brk = os_heap_end();
+    if (end > brk)
+        return grade_fail(t, "expected malloc(%zu) at %p to end below the break %p", bytes, (const void *)mem,
+                          (const void *)brk);
+    size_t pad = (size_t)(brk - end);
+    if (pad >= PAD_MIN_ALLOC)
+        return grade_fail(t, "expected the pad left above malloc(%zu) to be under %d bytes (the lecture: new break = "
+                          "max(pPad + n, pBrk + MIN_ALLOC)), it is %zu bytes", bytes, PAD_MIN_ALLOC, pad);
+    return true;
+}
+
 static bool few_brk_moves(struct grade_ctx *t)
 {
     struct os_stats start = os_stats();
+    /* First a pad that holds the next request exactly: that malloc moves no break; then a request
+     * larger than the pad left, which must grow by MIN_ALLOC, not by the request plus the pad. */
+    static const size_t scripted[] = { 4096, 4096, 2000, 7000 };
+    for (size_t i = 0; i < sizeof scripted / sizeof scripted[0]; i++) {
+        unsigned long before = os_stats().break_moves;
+        char *mem = g_malloc(t, scripted[i]);
+        if (mem == NULL)
+            return grade_fail_alloc(t, "malloc", scripted[i]);
+        unsigned long moves = os_stats().break_moves - before;
+        if (i == 1 && moves != 0)
+            return grade_fail(t, "expected malloc(4096) to move no break: the pad left by malloc(4096) from a "
+                              "grow of %d bytes holds it exactly; the break moved %lu times", PAD_MIN_ALLOC, moves);
+        if (!lecture_pad_as_grown(t, mem, scripted[i]))
+            return false;
+    }
     uint64_t rng = 0x706164ull;
     for (int i = 0; i < 3000; i++) {
         size_t bytes = grade_random_below(&rng, 50) == 0 ? 9000 + grade_random_below(&rng, 3000)
                                                          : 1 + grade_random_below(&rng, 120);
-        if (g_malloc(t, bytes) == NULL)
+        char *mem = g_malloc(t, bytes);
+        if (mem == NULL)
             return grade_fail_alloc(t, "malloc", bytes);
+        if (!lecture_pad_as_grown(t, mem, bytes))
+            return false;
         struct os_stats now = os_stats();
         unsigned long moves = now.break_moves - start.break_moves;
         size_t grown = now.heap_bytes - start.heap_bytes;

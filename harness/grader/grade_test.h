@@ -62,7 +62,8 @@ extern const size_t grade_beyond_checker_test_count;
 
 /* ---- failing ---------------------------------------------------------------------------------- */
 
-/* Records "<what>, at operation N" as the failure and returns false. */
+/* Records "<what>, at operation N" as the failure and returns false; in a phase (grade_phase),
+ * "<phase>, operation N: <what>". */
 bool grade_fail(struct grade_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* As grade_fail, and marks the failure as the memory limit's doing when the seam refused memory. */

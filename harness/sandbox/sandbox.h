@@ -37,7 +37,7 @@ struct sandbox_page {
     unsigned slots;                  /* how many slots run side by side */
     bool has_outcome;                /* the body ended the test with `outcome` (its runner crashed, ...) */
     int outcome;                     /* enum sandbox_outcome, when has_outcome */
-    char phase[64];                  /* what the body is doing, in a few words */
+    char phase[128];                 /* what the body is doing, in a few words */
     char message[1536];              /* why the body failed */
     int result_fd;                   /* where sandbox_result_write puts the result, or -1 (set by the parent) */
 };
