@@ -328,6 +328,10 @@ const struct grade_test grade_checker_tests[] = {
     { "checker.detects_link_outside_heap", ST_LISTS, 3, detects_link_outside_heap },
     { "checker.detects_link_to_heap_end", ST_LISTS, 3, detects_link_to_heap_end },
     { "checker.detects_link_into_chunk", ST_LISTS, 3, detects_link_into_chunk },
+    { "checker.detects_cycle_past_head", ST_LISTS, 3, checker_detects_cycle_past_head },
+    { "checker.detects_link_to_unmapped", ST_LISTS, 3, checker_detects_link_to_unmapped },
+    { "checker.detects_forged_chunk_at_end", ST_LISTS, 3, checker_detects_forged_chunk_at_end },
+    { "checker.detects_used_chunk_past_break", ST_LISTS, 3, checker_detects_used_chunk_past_break },
     { "checker.detects_unmapped_chunk", ST6, 3, detects_unmapped_chunk },
     { "checker.detects_wrong_header_length", ST6, 3, detects_wrong_header_length },
 };
