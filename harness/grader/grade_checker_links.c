@@ -13,17 +13,16 @@
 
 static size_t off(const void *p) { return chunk_offset(os_heap_start(), p); }
 
-/* The last chunk of a list of two or more links to the list's second chunk (itself, on a list of
- * two): a cycle that never comes back to the head. */
+/* The last chunk of a list of two or more links to itself: a cycle that never comes back to the
+ * head (a walk that waits to see the head again, or to reach NULL, never ends). */
 static bool cycle_past_the_head(struct grade_ctx *t, struct heap_view *v, char *what, size_t cap)
 {
     chunk_t *head = NULL, *tail = checker_long_list_or_fail(t, v, &head);
     if (tail == NULL)
         return false;
-    chunk_t *second = chunk_next_free(head);
-    chunk_set_next_free(tail, second);
-    snprintf(what, cap, "the last chunk of a free list (offset 0x%zx) was made to point back to the list's second "
-             "chunk (offset 0x%zx): a cycle the list's first chunk is not on", off(tail), off(second));
+    chunk_set_next_free(tail, tail);
+    snprintf(what, cap, "the last chunk of a free list (offset 0x%zx) was made to point to itself: a cycle the "
+             "list's first chunk (offset 0x%zx) is not on", off(tail), off(head));
     return true;
 }
 

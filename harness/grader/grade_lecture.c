@@ -190,6 +190,31 @@ static bool all_mapped_bytes_returned(struct grade_ctx *t)
     return true;
 }
 
+/* The free chunk at the top of the heap (at least 60000 bytes) is extended for a request 4000
+ * bytes larger than it: the heap grows by what is missing and some slack, well under half the
+ * request, not by the whole request on top of the free chunk. */
+static bool top_chunk_extended(struct grade_ctx *t)
+{
+    struct grade_blocks b = { .ignore_alignment = true };
+    size_t big = blocks_alloc(t, &b, 60000);
+    bool ok = big != SIZE_MAX && blocks_free(t, &b, big);
+    chunk_t *last = ok ? chunk_prev_in_mem(chunk_at(os_heap_end())) : NULL;
+    if (ok && !chunk_is_free(last))
+        ok = grade_fail(t, "expected the heap to end in a free chunk after its top block was freed, its last chunk "
+                        "is in use");
+    grade_phase(t, "with a free chunk of 60000 bytes or more at the top of the heap");
+    size_t top_bytes = ok ? chunk_size(last) : 0, req = top_bytes + 4000;
+    size_t heap_before = os_stats().heap_bytes;
+    ok = ok && blocks_alloc(t, &b, req) != SIZE_MAX;
+    size_t grown = os_stats().heap_bytes - heap_before;
+    if (ok && grown >= req / 2)
+        ok = grade_fail(t, "expected malloc(%zu) to extend the free chunk of %zu bytes at the top by what is missing "
+                        "(\"grow_heap moves the break by what is missing\"), the heap grew by %zu bytes", req, top_bytes,
+                        grown);
+    grade_phase(t, "");
+    return blocks_finish(t, &b, ok);
+}
+
 /* Stage 5: "grow_heap moves the break by what is missing (the free last chunk is extended)". When
  * the free chunk at the top of the heap holds a large request, nothing is missing: the request is
  * served without moving the break, even when the first members of its size class (20 free chunks of
@@ -257,7 +282,7 @@ static bool large_request_uses_top_chunk(struct grade_ctx *t)
     ok = ok && blocks_free_all(t, &b) && blocks_free_all(t, &guards);
     blocks_release(&b);
     blocks_release(&guards);
-    return ok;
+    return ok && top_chunk_extended(t);
 }
 
 const struct grade_test grade_lecture_tests[] = {

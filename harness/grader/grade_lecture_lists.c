@@ -74,9 +74,53 @@ static bool exact_fit_reused(struct grade_ctx *t)
     return blocks_finish(t, &guards, ok);
 }
 
+/* Blocks of sizes[] between guards, the free chunk at the top taken (a request 16 bytes short of it,
+ * which no stage splits), then the blocks freed: the heap's free chunks are those holes. */
+static bool only_holes_free(struct grade_ctx *t, struct grade_blocks *guards, const size_t *sizes, size_t n)
+{
+    struct grade_blocks holes = { .ignore_alignment = true };
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++)
+        ok = blocks_alloc(t, &holes, sizes[i]) != SIZE_MAX && blocks_alloc(t, guards, 32) != SIZE_MAX;
+    ok = ok && heap_take_top(t, guards);
+    return blocks_finish(t, &holes, ok);
+}
+
+/* Requests served from larger free chunks, of the exact-size bins and of the size classes alike:
+ * with only holes of the sizes below free (and live blocks around them), each request of reqs[]
+ * is served without growing the heap. A stage that files large chunks in the wrong class, or whose
+ * search skips a bin or a class, grows the heap instead. */
+static bool served_from_holes(struct grade_ctx *t, const char *phase, const size_t *sizes, size_t n,
+                              const size_t *reqs, size_t r)
+{
+    struct grade_blocks guards = { .ignore_alignment = true };
+    bool ok = only_holes_free(t, &guards, sizes, n);
+    grade_phase(t, phase);
+    for (size_t i = 0; i < r && ok; i++) {
+        size_t heap_before = os_stats().heap_bytes;
+        ok = blocks_alloc(t, &guards, reqs[i]) != SIZE_MAX;
+        if (ok && os_stats().heap_bytes != heap_before)
+            ok = grade_fail(t, "expected malloc(%zu) to be served from a free chunk (the heap holds free chunks large "
+                            "enough), the heap grew from %zu to %zu bytes", reqs[i], heap_before, os_stats().heap_bytes);
+    }
+    grade_phase(t, "");
+    return blocks_finish(t, &guards, ok);
+}
+
+static bool large_chunks_reused(struct grade_ctx *t)
+{
+    static const size_t few[] = { 5000, 9000, 40000 }, small_reqs[] = { 100, 960, 2000, 4000 };
+    static const size_t many[] = { 1100, 1500, 2100, 3000, 4500, 7000, 11000, 17000, 26000, 40000 };
+    static const size_t large_reqs[] = { 40000, 26000, 17000, 11000, 7000, 4500, 3000, 2100, 1500, 1100 };
+    return served_from_holes(t, "with free chunks of 5000, 9000 and 40000 bytes between blocks in use", few, 3,
+                             small_reqs, 4) &&
+           served_from_holes(t, "with free chunks of ten sizes from 1100 to 40000 bytes between blocks in use", many,
+                             10, large_reqs, 10);
+}
+
 bool lecture_reuses_freed_chunks(struct grade_ctx *t)
 {
-    if (!exact_fit_reused(t))
+    if (!exact_fit_reused(t) || !large_chunks_reused(t))
         return false;
     enum { N = 120 };
     size_t sizes[N];
