@@ -119,7 +119,38 @@ static size_t some_mapping_bytes(uint64_t *rng, int i)
     return some_bytes(rng) * (i % 3 == 0 ? 10 : 1);
 }
 
-/* Stage 6: "malloc: one mmap per call". */
+/* Stage 6, realloc at a page edge: a block of 4000 bytes lies in one page with 4080 usable bytes
+ * after its header. realloc to 4080 stays, with no system call; realloc to 4081 needs a second page:
+ * one new mapping, the old one unmapped, the bytes kept (a block left in place would end past its
+ * mapping). */
+static bool realloc_at_the_page_edge(struct grade_ctx *t)
+{
+    enum { PAGE = 4096, USABLE = PAGE - (int)CHUNK_HEADER_BYTES };
+    grade_phase(t, "realloc of a block of 4000 bytes at the edge of its page");
+    struct grade_blocks b = { .ignore_alignment = true };
+    bool ok = blocks_alloc(t, &b, 4000) != SIZE_MAX;
+    struct os_stats before = os_stats();
+    char *old = ok ? b.items[0].mem : NULL;
+    ok = ok && blocks_realloc(t, &b, 0, USABLE);
+    struct os_stats mid = os_stats();
+    if (ok && (b.items[0].mem != old || mid.mmap_calls != before.mmap_calls || mid.munmap_calls != before.munmap_calls))
+        ok = grade_fail(t, "expected realloc(p, %d), which the page of p still holds, to return p with no system call; "
+                        "it returned %s and made %lu os_mmap and %lu os_munmap call(s)", USABLE,
+                        b.items[0].mem == old ? "p" : "another block", mid.mmap_calls - before.mmap_calls,
+                        mid.munmap_calls - before.munmap_calls);
+    ok = ok && blocks_realloc(t, &b, 0, USABLE + 1);
+    struct os_stats after = os_stats();
+    if (ok && (after.mmap_calls - mid.mmap_calls != 1 || after.munmap_calls - mid.munmap_calls != 1 ||
+               after.mapped_bytes != mid.mapped_bytes + PAGE))
+        ok = grade_fail(t, "expected realloc(p, %d), one byte more than p's page holds, to map 2 pages and unmap p's "
+                        "page; it made %lu os_mmap and %lu os_munmap call(s), and the mapped bytes went from %zu to "
+                        "%zu", USABLE + 1, after.mmap_calls - mid.mmap_calls, after.munmap_calls - mid.munmap_calls,
+                        mid.mapped_bytes, after.mapped_bytes);
+    grade_phase(t, "");
+    return blocks_finish(t, &b, ok);
+}
+
+/* Stage 6: "malloc: one mmap per call", of the request and its header rounded up to whole pages. */
 static bool one_mmap_per_malloc(struct grade_ctx *t)
 {
     uint64_t rng = 0x6d6d6170ull;
@@ -134,8 +165,13 @@ static bool one_mmap_per_malloc(struct grade_ctx *t)
             return grade_fail(t, "expected malloc(%zu) to make one os_mmap and add one live mapping, it made %lu "
                               "os_mmap call(s) and the live mappings went from %zu to %zu", bytes,
                               after.mmap_calls - before.mmap_calls, before.mappings, after.mappings);
+        size_t pages = (bytes + CHUNK_HEADER_BYTES + 4095) / 4096 * 4096;
+        if (after.mapped_bytes - before.mapped_bytes > pages)
+            return grade_fail(t, "expected malloc(%zu) to map its request and its %d-byte header rounded up to whole "
+                              "pages, %zu bytes, it mapped %zu", bytes, (int)CHUNK_HEADER_BYTES, pages,
+                              after.mapped_bytes - before.mapped_bytes);
     }
-    return true;
+    return realloc_at_the_page_edge(t);
 }
 
 /* Stage 6: "free: one munmap per call", of exactly a live mapping. */
