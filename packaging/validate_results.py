@@ -23,7 +23,7 @@ import math
 
 OUTPUT_CAP = 8000                   # characters of one test's output shown to the student
 VISIBILITIES = ('visible', 'hidden', 'after_due_date', 'after_published')
-AUTOLAB_GROUPS = ('api', 'lecture', 'workload', 'checker')   # the grader's order of Autolab's keys
+AUTOLAB_GROUPS = ('api', 'lecture', 'workload', 'checker', 'robust')   # the grader's order of Autolab's keys
 
 
 class ReportError(Exception):

@@ -626,9 +626,12 @@ int heapmgr_check(void)
         check_bitmap(&ck);
         return ck.violations;
     }
-    if (os_heap_end() != heap_break)
+    if (os_heap_end() != heap_break) {
         violation(&ck, I0, heap_end, "is where the heap ends, but the break is at offset 0x%zx",
                   chunk_offset(os_heap_start(), os_heap_end()));
+        if (os_heap_end() < (void *)heap_end)
+            return ck.violations;                   /* chunks past the break: reading them would fault */
+    }
     struct heap_walk_report report;
     heap_walk(heap_start, heap_end, check_chunk, &ck, &report);
     if (report.tiling_broken)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* The test groups in the order of docs/grading.md; others follow as reports name them. */
-static const char *const known_groups[] = { "api", "lecture", "workload", "checker" };
+static const char *const known_groups[] = { "api", "lecture", "workload", "checker", "robust" };
 enum { KNOWN_GROUPS = sizeof known_groups / sizeof known_groups[0] };
 
 static void swap_doubles(double *x, double *y)

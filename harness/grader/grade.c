@@ -1,7 +1,7 @@
 /* grade.c: heapkit grade, the grader's front door: the command line, and the report printed.
  *
  *   heapkit grade [--stage N] [--src FILE] [--format F] [--out PATH] [--only GLOB[,GLOB]] [--jobs N]
- *                 [--timeout S] [--memory MIB] [--quick] [--list] [--assignment FILE]
+ *                 [--timeout S] [--memory MIB] [--quick] [--list] [--assignment FILE] [--first-failure]
  *
  * The grading itself is grade_run (grade_run.h): runners, plan, tests in child processes, report.
  * This program never links or loads any stage's code. With --out the report is written to a
@@ -38,7 +38,7 @@ static void usage(FILE *out)
 {
     fputs("usage: heapkit grade [--stage N] [--src FILE] [--format text|json|tap|gradescope|autolab] [--out PATH]\n"
           "                     [--only GLOB[,GLOB...]] [--jobs N] [--timeout SECONDS] [--memory MIB] [--quick]\n"
-          "                     [--list] [--assignment FILE] [--fit first|next|best|worst]\n"
+          "                     [--list] [--assignment FILE] [--fit first|next|best|worst] [--first-failure]\n"
           "  --stage N     grade stage N (1-6); without it, all six reference stages\n"
           "  --src FILE    grade FILE (a stage's heapmgr.c) as stage N, built in its own folder\n"
           "  --format F    text (default), json, tap, gradescope (results.json), autolab\n"
@@ -48,6 +48,8 @@ static void usage(FILE *out)
           "  --timeout S   CPU-time limit of the submission in each test (default 2; wall clock: 5 times it)\n"
           "  --memory MIB  memory limit of each test (default 256)\n"
           "  --quick       smaller workloads (the kit's determinism check)\n"
+          "  --first-failure  start no test once one has failed (the rest fail as not run): a yes/no\n"
+          "                answer fast, as make mutants asks it\n"
           "  --list        list the tests that would run, with their points, and stop (--format json: every\n"
           "                test, with what the assignment makes of it)\n"
           "  --assignment FILE  grade as the instructor's assignment file says (docs/instructors.md);\n"
@@ -149,6 +151,8 @@ static int parse_options(int argc, char **argv, struct options *o)
             g->under = value;
         } else if (strcmp(arg, "--quick") == 0) {
             g->quick = true;
+        } else if (strcmp(arg, "--first-failure") == 0) {
+            g->first_failure = true;
         } else if (strcmp(arg, "--list") == 0) {
             o->list = true;
         } else {

@@ -47,8 +47,6 @@ const struct grade_test grade_api_tests[] = {
     { "api.out_of_memory", ST_ALL, 3, api_out_of_memory },
     { "api.large_requests", ST_ALL, 3, api_large_requests },
     { "api.huge_requests", ST_ALL, 3, api_huge_requests },
-    { "api.break_moved_by_another", ST_ALL, 3, api_break_moved_by_another },
-    { "api.seam_fails_on_first_malloc", ST_ALL, 3, api_seam_fails_on_first_malloc },
     { "api.free_when_a_call_fails", ST_ALL, 3, api_free_when_a_call_fails },
     { "api.realloc_when_a_call_fails", ST_ALL, 3, api_realloc_when_a_call_fails },
 };

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "grade_api.h"
+#include "grade_heap.h"
 #include "heapwalk.h"
 #include "os.h"
 #include "replay_pattern.h"
@@ -35,6 +36,20 @@ bool api_realloc_null(struct grade_ctx *t)
     return blocks_finish(t, &b, ok);
 }
 
+/* Stages 3-5: the heap holds exactly one chunk in use per live block (a realloc that loses the
+ * tail it cut off, or the block it moved from, leaks a chunk). */
+static bool one_chunk_per_block(struct grade_ctx *t, const struct grade_blocks *b, size_t to_bytes)
+{
+    if (!t->stage->walkable)
+        return true;
+    struct heap_walk_report report;
+    heap_walk_seam(NULL, NULL, &report);
+    if (report.used_chunks != b->count)
+        return grade_fail(t, "expected one chunk in use per live block after reallocs to %zu bytes: %zu blocks are "
+                          "live, the heap has %zu chunks in use", to_bytes, b->count, report.used_chunks);
+    return true;
+}
+
 /* Shrinking keeps the first new-size bytes; growing keeps all the old ones. Neighbours are live so
  * that some reallocs must move and some may stay. */
 static bool realloc_resize(struct grade_ctx *t, const size_t *sizes, size_t n)
@@ -43,22 +58,50 @@ static bool realloc_resize(struct grade_ctx *t, const size_t *sizes, size_t n)
     bool ok = true;
     for (size_t i = 0; i < 6 && ok; i++)
         ok = blocks_alloc(t, &b, sizes[0]) != SIZE_MAX && blocks_alloc(t, &b, 32) != SIZE_MAX;
-    for (size_t s = 1; s < n && ok; s++)
+    for (size_t s = 1; s < n && ok; s++) {
         for (size_t i = 0; i < b.count && ok; i += 2)
             ok = blocks_realloc(t, &b, i, sizes[s]);
+        ok = ok && one_chunk_per_block(t, &b, sizes[s]);
+    }
     return blocks_finish(t, &b, ok && blocks_verify_all(t, &b));
+}
+
+/* Stages 3-5: what a realloc does not keep stays usable. A block of 64 KiB shrunk to 100 bytes
+ * gives its tail back; a block of 100 bytes grown to 300 into the free 64 KiB after it takes only
+ * what it needs. Either way a malloc of 60000 bytes is then served without growing the heap. */
+static bool realloc_leaves_the_rest(struct grade_ctx *t, bool shrink)
+{
+    if (!t->stage->walkable)
+        return true;
+    grade_phase(t, shrink ? "after realloc shrank a block of 65536 bytes to 100"
+                          : "after realloc grew a block of 100 bytes to 300, with 65536 free bytes after it");
+    struct grade_blocks b = { .ignore_alignment = true };
+    size_t first = blocks_alloc(t, &b, shrink ? 65536 : 100);
+    bool ok = first != SIZE_MAX;
+    if (ok && !shrink)
+        ok = blocks_alloc(t, &b, 65536) != SIZE_MAX && blocks_alloc(t, &b, 32) != SIZE_MAX && blocks_free(t, &b, 1);
+    else
+        ok = ok && blocks_alloc(t, &b, 32) != SIZE_MAX;
+    ok = ok && heap_take_top(t, &b);             /* no other free chunk could serve the malloc below */
+    size_t heap_before = os_stats().heap_bytes;
+    ok = ok && blocks_realloc(t, &b, first, shrink ? 100 : 300) && blocks_alloc(t, &b, 60000) != SIZE_MAX;
+    if (ok && os_stats().heap_bytes > heap_before)
+        ok = grade_fail(t, "expected malloc(60000) to be served from the memory the realloc did not need, the heap "
+                        "grew from %zu to %zu bytes", heap_before, os_stats().heap_bytes);
+    grade_phase(t, "");
+    return blocks_finish(t, &b, ok);
 }
 
 bool api_realloc_shrink(struct grade_ctx *t)
 {
     static const size_t sizes[] = { 5000, 3000, 1000, 257, 64, 17, 1 };
-    return realloc_resize(t, sizes, sizeof sizes / sizeof sizes[0]);
+    return realloc_resize(t, sizes, sizeof sizes / sizeof sizes[0]) && realloc_leaves_the_rest(t, true);
 }
 
 bool api_realloc_grow(struct grade_ctx *t)
 {
     static const size_t sizes[] = { 1, 24, 100, 1000, 4097, 20000, 70000 };
-    return realloc_resize(t, sizes, sizeof sizes / sizeof sizes[0]);
+    return realloc_resize(t, sizes, sizeof sizes / sizeof sizes[0]) && realloc_leaves_the_rest(t, false);
 }
 
 /* realloc(p, 0) gives p back and returns NULL or a unique pointer that free accepts. */

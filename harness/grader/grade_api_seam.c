@@ -5,6 +5,7 @@
 
 #include "chunk.h"
 #include "grade_api.h"
+#include "grade_lecture.h"
 #include "os_sim.h"
 #include "replay_pattern.h"
 
@@ -15,11 +16,16 @@ struct foreign {
     size_t count;
 };
 
+/* The grader moves the break up by bytes itself, and the test's phase says so from then on. */
 static bool take_foreign(struct grade_ctx *t, struct foreign *f, size_t bytes)
 {
     char *mem = os_sbrk((intptr_t)bytes);
     if (mem == (void *)-1)
         return grade_fail(t, "the grader could not move the break up by %zu bytes itself", bytes);
+    char phase[128];
+    snprintf(phase, sizeof phase, "after another user of the heap moved the break up by %zu bytes%s%s", bytes,
+             (uintptr_t)os_heap_end() % CHUNK_ALIGN != 0 ? " (unaligned)" : "", f->count > 0 ? " again" : "");
+    grade_phase(t, phase);
     f->mem[f->count] = mem;
     f->bytes[f->count] = bytes;
     replay_pattern_fill(mem, bytes, 0xf0 + f->count);
@@ -58,23 +64,32 @@ static bool adopt(struct grade_ctx *t, struct grade_blocks *b, const struct fore
     return blocks_keep(t, b, mem, bytes, ++b->next_seed * 0x9e3779b97f4a7c15ull);
 }
 
-/* One malloc with the nth system call from now failing (0: none): NULL, or a block adopt accepts. */
+/* One malloc with the nth system call from now failing (0: none): NULL, or a block adopt accepts.
+ * With must_serve, NULL is a failure: a stage may refuse one malloc, not give up for good. */
 static bool malloc_failing(struct grade_ctx *t, struct grade_blocks *b, const struct foreign *f, size_t bytes,
-                           unsigned long nth)
+                           unsigned long nth, bool must_serve, const char *why)
 {
     char what[80];
     if (nth > 0)
         snprintf(what, sizeof what, "malloc(%zu) with system call %lu failing", bytes, nth);
     else
         snprintf(what, sizeof what, "malloc(%zu)", bytes);
+    unsigned long moves = os_stats().break_moves;
     os_sim_fail_nth(nth);
     char *mem = g_malloc(t, bytes);
     os_sim_fail_nth(0);
+    moves = os_stats().break_moves - moves;
+    if (mem == NULL && must_serve)
+        return grade_fail(t, "expected %s to return a block (%s), it returned NULL", what, why);
+    /* Stage 2 starts a new pad over the other user's bytes: grown as the lecture grows one (a pad
+     * kept after a failed grow may be larger, so only a malloc that moved the break is checked). */
+    if (mem != NULL && moves > 0 && t->stage->number == 2 && !lecture_pad_as_grown(t, mem, bytes))
+        return false;
     return mem == NULL || adopt(t, b, f, mem, bytes, what);
 }
 
 /* Stages 1, 2 and 6 document a break moved up by someone else as no violation; stages 3-5 report
- * it (checker.detects_break_moved_up). */
+ * it (robust.detects_break_moved_up). */
 static bool foreign_break_is_valid(const struct grade_ctx *t) { return !t->stage->walkable; }
 
 /* The other user's bytes and every live block are intact; where a foreign break is valid, the
@@ -85,6 +100,17 @@ static bool all_intact(struct grade_ctx *t, const struct grade_blocks *b, const 
         return false;
     return !foreign_break_is_valid(t) ||
            api_expect_valid(t, "after another user moved the break up (the stage's README allows it)");
+}
+
+/* Right after a malloc whose grow failed: where a foreign break is valid, the stage's checker finds
+ * its state sound at once (stage 2: its pBrk not above the real break), and a small malloc, which
+ * the stage must serve from its pad or a new grow, lands in memory the seam gave. */
+static bool sound_after_failed_grow(struct grade_ctx *t, struct grade_blocks *b, const struct foreign *f)
+{
+    if (!foreign_break_is_valid(t))
+        return true;
+    return api_expect_valid(t, "right after that malloc") &&
+           malloc_failing(t, b, f, 16, 0, true, "the heap may grow again, and no call fails");
 }
 
 /* The end of a test of a misbehaving seam: the phase is over, every block is freed. */
@@ -104,11 +130,10 @@ bool api_break_moved_by_another(struct grade_ctx *t)
     struct grade_blocks b = { .ignore_alignment = true };
     struct foreign f = { .count = 0 };
     bool ok = blocks_alloc(t, &b, 100) != SIZE_MAX && blocks_alloc(t, &b, 3000) != SIZE_MAX;
-    grade_phase(t, "after another user of the heap moved the break");
     ok = ok && take_foreign(t, &f, 48);
     static const size_t sizes[] = { 300000, 40, 2000 };
     for (size_t i = 0; i < 3 && ok; i++)
-        ok = malloc_failing(t, &b, &f, sizes[i], 0);
+        ok = malloc_failing(t, &b, &f, sizes[i], 0, false, "");
     ok = ok && all_intact(t, &b, &f);
     if (ok && !foreign_break_is_valid(t) && (char *)os_heap_end() == f.mem[0] + f.bytes[0]) {
         /* Stages 3-5 left the break to the other user, who now gives its bytes back: the heap is as
@@ -117,24 +142,42 @@ bool api_break_moved_by_another(struct grade_ctx *t)
         if (os_sbrk(-(intptr_t)f.bytes[0]) == (void *)-1)
             ok = grade_fail(t, "the grader could not move the break back down by %zu bytes", f.bytes[0]);
         f.count = 0;
-        ok = ok && api_expect_valid(t, "once the break is back where the stage left it");
+        /* The stage's own word, not the grader's walk: the heap is as it was, so a stage whose
+         * checker objects lost track of it (its heap start or end) when the break moved. */
+        int violations = ok ? g_check(t) : 0;
+        if (violations != 0)
+            ok = grade_fail(t, "expected heapmgr_check() == 0 once the break is back where the stage left it (the "
+                            "heap is as it was), it returned %d", violations);
         char *mem = ok ? g_malloc(t, 300000) : NULL;
         if (ok && mem == NULL)
             ok = grade_fail_alloc(t, "malloc(300000) once the break is back where the stage left it", 300000);
         ok = ok && adopt(t, &b, &f, mem, 300000, "malloc(300000)");
-        grade_phase(t, "after another user of the heap moved the break");
     }
     /* Again, with the second system call of the grow failing, then under a size limit that refuses
      * the last 4096 bytes of the request with the third call failing too. */
-    ok = ok && take_foreign(t, &f, 32) && malloc_failing(t, &b, &f, 300000, 2);
+    ok = ok && take_foreign(t, &f, 32) && malloc_failing(t, &b, &f, 300000, 2, false, "") &&
+         sound_after_failed_grow(t, &b, &f);
     ok = ok && take_foreign(t, &f, 16);
     if (ok) {
         struct os_stats s = os_stats();
         os_sim_set_limit(s.heap_bytes + s.mapped_bytes + 300000 - 4096);
-        ok = malloc_failing(t, &b, &f, 300000, 3);
+        ok = malloc_failing(t, &b, &f, 300000, 3, false, "");
         os_sim_set_limit(t->memory_limit);
+        ok = ok && sound_after_failed_grow(t, &b, &f);
     }
-    ok = ok && malloc_failing(t, &b, &f, 300000, 0) && all_intact(t, &b, &f);
+    /* The last mallocs, with no call failing: stages 1, 2 and 6 take the break as they find it and
+     * must serve; stages 3-5 may refuse to grow past the other user's bytes, but a block just freed
+     * must serve a request of its size again (a stage that gives up for good after the break moved
+     * fails here). */
+    ok = ok && malloc_failing(t, &b, &f, 300000, 0, foreign_break_is_valid(t), "the stage takes the break as it "
+                              "finds it, and no call fails");
+    ok = ok && all_intact(t, &b, &f) && b.count > 0;
+    if (ok) {
+        size_t bytes = b.items[0].bytes;
+        ok = blocks_free(t, &b, 0) &&
+             malloc_failing(t, &b, &f, bytes, 0, true, "a block of that size was just freed, and no call fails") &&
+             all_intact(t, &b, &f);
+    }
     return end_of_test(t, &b, ok);
 }
 
@@ -145,12 +188,16 @@ bool api_seam_fails_on_first_malloc(struct grade_ctx *t)
 {
     struct grade_blocks b = { .ignore_alignment = true };
     struct foreign f = { .count = 0 };
-    bool ok = malloc_failing(t, &b, &f, 100, 1);
-    grade_phase(t, "after another user of the heap moved the break");
-    ok = ok && take_foreign(t, &f, 24) && malloc_failing(t, &b, &f, 100, 2);
+    grade_phase(t, "on a fresh heap whose first system call fails");
+    bool ok = malloc_failing(t, &b, &f, 100, 1, false, "");
+    ok = ok && take_foreign(t, &f, 24) && malloc_failing(t, &b, &f, 100, 2, false, "") &&
+         sound_after_failed_grow(t, &b, &f);
     ok = ok && take_foreign(t, &f, 16);
+    /* The last of the three must be served on every stage: nothing fails any more, and a stage
+     * whose heap is empty or that takes the break as it finds it can grow. */
     for (int i = 0; i < 3 && ok; i++)
-        ok = malloc_failing(t, &b, &f, 100 + 900 * (size_t)i, 0);
+        ok = malloc_failing(t, &b, &f, 100 + 900 * (size_t)i, 0, i == 2,
+                            "no call fails any more, and a stage may refuse a malloc, not give up for good");
     ok = ok && all_intact(t, &b, &f);
     return end_of_test(t, &b, ok);
 }

@@ -193,6 +193,19 @@ static bool move_the_break_up(struct grade_ctx *t, struct heap_view *v, char *wh
     return checker_move_break(t, 64);
 }
 
+/* The break moved down into the heap's last chunk: a page when the last chunk is that large, else
+ * what the chunk has past its first 32 bytes (so its header stays below the break). */
+static bool move_the_break_down(struct grade_ctx *t, struct heap_view *v, char *what, size_t cap)
+{
+    if (v->chunk_count == 0)
+        return checker_no_target(t, v, "chunk");
+    chunk_t *last = v->chunks[v->chunk_count - 1];
+    size_t down = chunk_size(last) > 4096 + 2 * CHUNK_UNIT ? 4096 : chunk_size(last) - 2 * CHUNK_UNIT;
+    snprintf(what, cap, "the break moved down by %zu bytes behind the stage's back, into the heap's last chunk "
+             "(offset 0x%zx, %zu bytes): the chunks now run past the break", down, off(last), chunk_size(last));
+    return checker_move_break(t, -(intptr_t)down);
+}
+
 /* A well-formed free chunk of the smallest size, in the grader's own memory: outside the heap. */
 static _Alignas(CHUNK_ALIGN) unsigned char outside_chunk[CHUNK_MIN_BYTES];
 
@@ -270,7 +283,9 @@ static bool detects_next_prev_disagree(struct grade_ctx *t) { return checker_det
 static bool detects_wrong_bin(struct grade_ctx *t) { return checker_detects(t, move_a_chunk_to_another_bin); }
 static bool detects_free_chunk_on_no_list(struct grade_ctx *t) { return checker_detects(t, free_a_chunk_onto_no_list); }
 static bool detects_chunk_past_break(struct grade_ctx *t) { return checker_detects(t, stretch_the_last_chunk); }
-static bool detects_break_moved_up(struct grade_ctx *t) { return checker_detects(t, move_the_break_up); }
+/* robust.* (grade_robust.c): another user of the break, which the lecture's checkers need not see. */
+bool checker_detects_break_moved_up(struct grade_ctx *t) { return checker_detects(t, move_the_break_up); }
+bool checker_detects_break_moved_down(struct grade_ctx *t) { return checker_detects(t, move_the_break_down); }
 static bool detects_link_outside_heap(struct grade_ctx *t) { return checker_detects(t, link_outside_the_heap); }
 static bool detects_link_to_heap_end(struct grade_ctx *t) { return checker_detects(t, link_to_the_heap_end); }
 static bool detects_link_into_chunk(struct grade_ctx *t) { return checker_detects(t, link_into_a_chunk); }
@@ -310,10 +325,13 @@ const struct grade_test grade_checker_tests[] = {
     { "checker.detects_wrong_bin", ST5, 3, detects_wrong_bin },
     { "checker.detects_free_chunk_on_no_list", ST_LISTS, 3, detects_free_chunk_on_no_list },
     { "checker.detects_chunk_past_break", ST_LISTS, 3, detects_chunk_past_break },
-    { "checker.detects_break_moved_up", ST_LISTS, 3, detects_break_moved_up },
     { "checker.detects_link_outside_heap", ST_LISTS, 3, detects_link_outside_heap },
     { "checker.detects_link_to_heap_end", ST_LISTS, 3, detects_link_to_heap_end },
     { "checker.detects_link_into_chunk", ST_LISTS, 3, detects_link_into_chunk },
+    { "checker.detects_cycle_past_head", ST_LISTS, 3, checker_detects_cycle_past_head },
+    { "checker.detects_link_to_unmapped", ST_LISTS, 3, checker_detects_link_to_unmapped },
+    { "checker.detects_forged_chunk_at_end", ST_LISTS, 3, checker_detects_forged_chunk_at_end },
+    { "checker.detects_used_chunk_past_break", ST_LISTS, 3, checker_detects_used_chunk_past_break },
     { "checker.detects_unmapped_chunk", ST6, 3, detects_unmapped_chunk },
     { "checker.detects_wrong_header_length", ST6, 3, detects_wrong_header_length },
 };

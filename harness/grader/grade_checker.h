@@ -48,6 +48,16 @@ bool checker_stage_keeps_prev(const struct grade_ctx *t);
  * consistent. */
 void checker_link_after(const struct grade_ctx *t, chunk_t *after, chunk_t *c);
 
+/* Links a checker must survive, and the last chunk in use past the break (grade_checker_links.c) */
+bool checker_detects_cycle_past_head(struct grade_ctx *t);
+bool checker_detects_link_to_unmapped(struct grade_ctx *t);
+bool checker_detects_forged_chunk_at_end(struct grade_ctx *t);
+bool checker_detects_used_chunk_past_break(struct grade_ctx *t);
+
+/* robust.detects_break_moved_up and _down (listed in grade_robust.c) */
+bool checker_detects_break_moved_up(struct grade_ctx *t);
+bool checker_detects_break_moved_down(struct grade_ctx *t);
+
 /* ---- stage 6: mappings --------------------------------------------------------------------------- */
 
 struct checker_mapping {

@@ -22,7 +22,14 @@ bool grade_fail(struct grade_ctx *t, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    if (t->page->op > 0)
+    /* The scenario first when the test is in one ("after another user of the heap moved the break
+     * ..., operation 7: expected ..."), so a failure says what led to it. */
+    const char *phase = t->page->phase;
+    if (phase[0] != '\0' && t->page->op > 0)
+        snprintf(t->page->message, sizeof t->page->message, "%s, operation %zu: %s", phase, t->page->op, what);
+    else if (phase[0] != '\0')
+        snprintf(t->page->message, sizeof t->page->message, "%s: %s", phase, what);
+    else if (t->page->op > 0)
         snprintf(t->page->message, sizeof t->page->message, "%s, at operation %zu", what, t->page->op);
     else
         snprintf(t->page->message, sizeof t->page->message, "%s", what);

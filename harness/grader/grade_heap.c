@@ -83,6 +83,17 @@ bool heap_view_build_or_fail(struct grade_ctx *t, struct heap_view *v)
     return grade_fail(t, "the grader ran out of memory walking the heap");
 }
 
+bool heap_take_top(struct grade_ctx *t, struct grade_blocks *b)
+{
+    struct heap_view v;
+    if (!heap_view_build_or_fail(t, &v))
+        return false;
+    chunk_t *last = v.chunk_count > 0 ? v.chunks[v.chunk_count - 1] : NULL;
+    size_t top_bytes = last != NULL && chunk_is_free(last) ? chunk_size(last) : 0;
+    heap_view_release(&v);
+    return top_bytes == 0 || blocks_alloc(t, b, top_bytes - CHUNK_OVERHEAD_BYTES - CHUNK_UNIT) != SIZE_MAX;
+}
+
 /* ---- the audit ----------------------------------------------------------------------------------- */
 
 static size_t off(const void *p) { return chunk_offset(os_heap_start(), p); }

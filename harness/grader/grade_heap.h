@@ -60,4 +60,9 @@ bool heap_view_audit_bins(const struct heap_view *v, char *why, size_t cap);
 
 enum { SMALL_BIN_UNITS = 16 };      /* stage 5: chunks under this many units have exact bins */
 
+/* When the heap ends in a free chunk, takes all of it into b (a request 16 bytes short of it, which
+ * no stage splits), so that a test's free chunks are only those it made. False after a failure. */
+struct grade_blocks;
+bool heap_take_top(struct grade_ctx *t, struct grade_blocks *b);
+
 #endif

@@ -57,15 +57,48 @@ static bool heap_grows_by_request(struct grade_ctx *t)
 }
 
 /* Stage 2: the break moves at most once per MIN_ALLOC bytes of heap. */
+/* The lecture's grow: new break = max(pPad + n, pBrk + MIN_ALLOC). So the break moves only when the
+ * pad is too small, and the pad left above a block is under MIN_ALLOC bytes. */
+bool lecture_pad_as_grown(struct grade_ctx *t, const char *mem, size_t bytes)
+{
+    const char *end = mem + ((bytes + 15) & ~(size_t)15), *brk = os_heap_end();
+    if (end > brk)
+        return grade_fail(t, "expected malloc(%zu) at %p to end below the break %p", bytes, (const void *)mem,
+                          (const void *)brk);
+    size_t pad = (size_t)(brk - end);
+    if (pad >= PAD_MIN_ALLOC)
+        return grade_fail(t, "expected the pad left above malloc(%zu) to be under %d bytes (the lecture: new break = "
+                          "max(pPad + n, pBrk + MIN_ALLOC)), it is %zu bytes", bytes, PAD_MIN_ALLOC, pad);
+    return true;
+}
+
 static bool few_brk_moves(struct grade_ctx *t)
 {
     struct os_stats start = os_stats();
+    /* First a pad that holds the next request exactly: that malloc moves no break; then a request
+     * larger than the pad left, which must grow by MIN_ALLOC, not by the request plus the pad. */
+    static const size_t scripted[] = { 4096, 4096, 2000, 7000 };
+    for (size_t i = 0; i < sizeof scripted / sizeof scripted[0]; i++) {
+        unsigned long before = os_stats().break_moves;
+        char *mem = g_malloc(t, scripted[i]);
+        if (mem == NULL)
+            return grade_fail_alloc(t, "malloc", scripted[i]);
+        unsigned long moves = os_stats().break_moves - before;
+        if (i == 1 && moves != 0)
+            return grade_fail(t, "expected malloc(4096) to move no break: the pad left by malloc(4096) from a "
+                              "grow of %d bytes holds it exactly; the break moved %lu times", PAD_MIN_ALLOC, moves);
+        if (!lecture_pad_as_grown(t, mem, scripted[i]))
+            return false;
+    }
     uint64_t rng = 0x706164ull;
     for (int i = 0; i < 3000; i++) {
         size_t bytes = grade_random_below(&rng, 50) == 0 ? 9000 + grade_random_below(&rng, 3000)
                                                          : 1 + grade_random_below(&rng, 120);
-        if (g_malloc(t, bytes) == NULL)
+        char *mem = g_malloc(t, bytes);
+        if (mem == NULL)
             return grade_fail_alloc(t, "malloc", bytes);
+        if (!lecture_pad_as_grown(t, mem, bytes))
+            return false;
         struct os_stats now = os_stats();
         unsigned long moves = now.break_moves - start.break_moves;
         size_t grown = now.heap_bytes - start.heap_bytes;
@@ -86,7 +119,38 @@ static size_t some_mapping_bytes(uint64_t *rng, int i)
     return some_bytes(rng) * (i % 3 == 0 ? 10 : 1);
 }
 
-/* Stage 6: "malloc: one mmap per call". */
+/* Stage 6, realloc at a page edge: a block of 4000 bytes lies in one page with 4080 usable bytes
+ * after its header. realloc to 4080 stays, with no system call; realloc to 4081 needs a second page:
+ * one new mapping, the old one unmapped, the bytes kept (a block left in place would end past its
+ * mapping). */
+static bool realloc_at_the_page_edge(struct grade_ctx *t)
+{
+    enum { PAGE = 4096, USABLE = PAGE - (int)CHUNK_HEADER_BYTES };
+    grade_phase(t, "realloc of a block of 4000 bytes at the edge of its page");
+    struct grade_blocks b = { .ignore_alignment = true };
+    bool ok = blocks_alloc(t, &b, 4000) != SIZE_MAX;
+    struct os_stats before = os_stats();
+    char *old = ok ? b.items[0].mem : NULL;
+    ok = ok && blocks_realloc(t, &b, 0, USABLE);
+    struct os_stats mid = os_stats();
+    if (ok && (b.items[0].mem != old || mid.mmap_calls != before.mmap_calls || mid.munmap_calls != before.munmap_calls))
+        ok = grade_fail(t, "expected realloc(p, %d), which the page of p still holds, to return p with no system call; "
+                        "it returned %s and made %lu os_mmap and %lu os_munmap call(s)", USABLE,
+                        b.items[0].mem == old ? "p" : "another block", mid.mmap_calls - before.mmap_calls,
+                        mid.munmap_calls - before.munmap_calls);
+    ok = ok && blocks_realloc(t, &b, 0, USABLE + 1);
+    struct os_stats after = os_stats();
+    if (ok && (after.mmap_calls - mid.mmap_calls != 1 || after.munmap_calls - mid.munmap_calls != 1 ||
+               after.mapped_bytes != mid.mapped_bytes + PAGE))
+        ok = grade_fail(t, "expected realloc(p, %d), one byte more than p's page holds, to map 2 pages and unmap p's "
+                        "page; it made %lu os_mmap and %lu os_munmap call(s), and the mapped bytes went from %zu to "
+                        "%zu", USABLE + 1, after.mmap_calls - mid.mmap_calls, after.munmap_calls - mid.munmap_calls,
+                        mid.mapped_bytes, after.mapped_bytes);
+    grade_phase(t, "");
+    return blocks_finish(t, &b, ok);
+}
+
+/* Stage 6: "malloc: one mmap per call", of the request and its header rounded up to whole pages. */
 static bool one_mmap_per_malloc(struct grade_ctx *t)
 {
     uint64_t rng = 0x6d6d6170ull;
@@ -101,8 +165,13 @@ static bool one_mmap_per_malloc(struct grade_ctx *t)
             return grade_fail(t, "expected malloc(%zu) to make one os_mmap and add one live mapping, it made %lu "
                               "os_mmap call(s) and the live mappings went from %zu to %zu", bytes,
                               after.mmap_calls - before.mmap_calls, before.mappings, after.mappings);
+        size_t pages = (bytes + CHUNK_HEADER_BYTES + 4095) / 4096 * 4096;
+        if (after.mapped_bytes - before.mapped_bytes > pages)
+            return grade_fail(t, "expected malloc(%zu) to map its request and its %d-byte header rounded up to whole "
+                              "pages, %zu bytes, it mapped %zu", bytes, (int)CHUNK_HEADER_BYTES, pages,
+                              after.mapped_bytes - before.mapped_bytes);
     }
-    return true;
+    return realloc_at_the_page_edge(t);
 }
 
 /* Stage 6: "free: one munmap per call", of exactly a live mapping. */
@@ -155,6 +224,31 @@ static bool all_mapped_bytes_returned(struct grade_ctx *t)
         return grade_fail(t, "expected every os_munmap to name a live mapping exactly, the seam refused %lu",
                           s.bad_munmaps);
     return true;
+}
+
+/* The free chunk at the top of the heap (at least 60000 bytes) is extended for a request 4000
+ * bytes larger than it: the heap grows by what is missing and some slack, well under half the
+ * request, not by the whole request on top of the free chunk. */
+static bool top_chunk_extended(struct grade_ctx *t)
+{
+    struct grade_blocks b = { .ignore_alignment = true };
+    size_t big = blocks_alloc(t, &b, 60000);
+    bool ok = big != SIZE_MAX && blocks_free(t, &b, big);
+    chunk_t *last = ok ? chunk_prev_in_mem(chunk_at(os_heap_end())) : NULL;
+    if (ok && !chunk_is_free(last))
+        ok = grade_fail(t, "expected the heap to end in a free chunk after its top block was freed, its last chunk "
+                        "is in use");
+    grade_phase(t, "with a free chunk of 60000 bytes or more at the top of the heap");
+    size_t top_bytes = ok ? chunk_size(last) : 0, req = top_bytes + 4000;
+    size_t heap_before = os_stats().heap_bytes;
+    ok = ok && blocks_alloc(t, &b, req) != SIZE_MAX;
+    size_t grown = os_stats().heap_bytes - heap_before;
+    if (ok && grown >= req / 2)
+        ok = grade_fail(t, "expected malloc(%zu) to extend the free chunk of %zu bytes at the top by what is missing "
+                        "(\"grow_heap moves the break by what is missing\"), the heap grew by %zu bytes", req, top_bytes,
+                        grown);
+    grade_phase(t, "");
+    return blocks_finish(t, &b, ok);
 }
 
 /* Stage 5: "grow_heap moves the break by what is missing (the free last chunk is extended)". When
@@ -224,7 +318,7 @@ static bool large_request_uses_top_chunk(struct grade_ctx *t)
     ok = ok && blocks_free_all(t, &b) && blocks_free_all(t, &guards);
     blocks_release(&b);
     blocks_release(&guards);
-    return ok;
+    return ok && top_chunk_extended(t);
 }
 
 const struct grade_test grade_lecture_tests[] = {

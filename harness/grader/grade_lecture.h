@@ -10,6 +10,10 @@
 
 #include "grade_test.h"
 
+/* Stage 2 (grade_lecture.c): the pad left above mem, a block of bytes handed out by a malloc that
+ * moved the break, is under MIN_ALLOC bytes, as the lecture's grow leaves it; else a failure. */
+bool lecture_pad_as_grown(struct grade_ctx *t, const char *mem, size_t bytes);
+
 /* What the free lists hold (grade_lecture_lists.c) */
 bool lecture_reuses_freed_chunks(struct grade_ctx *t);
 bool lecture_address_ordered_list(struct grade_ctx *t);

@@ -160,6 +160,8 @@ static void plan_stage(struct grade_plan *p, const struct grade_options *o, int 
         plan_add(p, o, stage, &grade_checker_tests[i], grade_checker_tests[i].name, NULL);
     for (size_t i = 0; i < grade_beyond_checker_test_count; i++)
         plan_add(p, o, stage, &grade_beyond_checker_tests[i], grade_beyond_checker_tests[i].name, NULL);
+    for (size_t i = 0; i < grade_robust_test_count; i++)
+        plan_add(p, o, stage, &grade_robust_tests[i], grade_robust_tests[i].name, NULL);
 }
 
 /* ---- 3. running ----------------------------------------------------------------------------------- */
@@ -379,7 +381,8 @@ int grade_run(const struct grade_options *o, struct grade_result *res)
             .body = run_item, .arg = &res->plan->items[i],
             .limits = { .cpu_seconds = GRADER_CPU_FACTOR * o->timeout_s, .wall_seconds = WALL_FACTOR * o->timeout_s,
                         .memory_bytes = o->memory_bytes, .reserve_bytes = SEAM_RESERVE_BYTES,
-                        .output_cap = OUTPUT_CAP, .start_by = o->give_up_after > 0 ? start + o->give_up_after : 0 },
+                        .output_cap = OUTPUT_CAP, .start_by = o->give_up_after > 0 ? start + o->give_up_after : 0,
+                        .skip_after_failure = o->first_failure },
             .share_terminal = o->under != NULL };
     runner_debug_set_wrapper(o->under);
     sandbox_run_all(res->jobs, count, o->under != NULL ? 1 : o->jobs);

@@ -24,6 +24,7 @@ struct grade_options {
     bool quick;
     bool show_warnings;          /* print a built submission's compiler warnings on stderr */
     double give_up_after;        /* seconds: tests not started by then are not run (0: no limit) */
+    bool first_failure;          /* tests not started when one fails are not run (make mutants) */
     const struct assignment *assignment;   /* the instructor's settings (assignment.h), or NULL; with one
                                               and no stage, the assigned stages are graded */
     const char *fit;             /* stages 3-4: the placement policy graded (grade_fit.h); NULL: the lecture's */

@@ -42,7 +42,8 @@ enum {
 };
 
 /* The static tests of each group, each listed in its group's table: grade_api.c (tests in
- * grade_api_*.c), grade_lecture.c (grade_lecture_*.c), grade_checker.c, grade_workload.c. */
+ * grade_api_*.c), grade_lecture.c (grade_lecture_*.c), grade_checker.c, grade_workload.c,
+ * grade_robust.c. */
 extern const struct grade_test grade_api_tests[];
 extern const size_t grade_api_test_count;
 extern const struct grade_test grade_lecture_tests[];
@@ -50,6 +51,8 @@ extern const size_t grade_lecture_test_count;
 extern const struct grade_test grade_checker_tests[];
 extern const size_t grade_checker_test_count;
 extern const struct grade_test grade_workload_test;     /* run once per workload and per trace */
+extern const struct grade_test grade_robust_tests[];    /* grade_robust.c: beyond the lecture's contract */
+extern const size_t grade_robust_test_count;
 /* The allocators beyond the six (grade_beyond.c, tests in grade_buddy*.c and grade_slab*.c): their
  * lecture.* properties, planned after the lecture tests, and their checker.* tests, after the checker's. */
 extern const struct grade_test grade_beyond_tests[];
@@ -59,7 +62,8 @@ extern const size_t grade_beyond_checker_test_count;
 
 /* ---- failing ---------------------------------------------------------------------------------- */
 
-/* Records "<what>, at operation N" as the failure and returns false. */
+/* Records "<what>, at operation N" as the failure and returns false; in a phase (grade_phase),
+ * "<phase>, operation N: <what>". */
 bool grade_fail(struct grade_ctx *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* As grade_fail, and marks the failure as the memory limit's doing when the seam refused memory. */

@@ -109,14 +109,14 @@ void report_gradescope(FILE *out, const struct report *r)
 }
 
 /* Autolab: the text report for people, then one line of JSON, the last line of stdout. One stage:
- * a score per group (api, lecture, workload, checker); all six: a score per stage. */
+ * a score per group (api, lecture, workload, checker, robust); all six: a score per stage. */
 void report_autolab(FILE *out, const struct report *r)
 {
     report_text(out, r, false);
     fputs("{\"scores\": {", out);
     if (r->stage_count == 1) {
-        static const char *const groups[] = { "api", "lecture", "workload", "checker" };
-        for (size_t g = 0; g < 4; g++) {
+        static const char *const groups[] = { "api", "lecture", "workload", "checker", "robust" };
+        for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
             int score = 0;
             for (size_t i = 0; i < r->test_count; i++)
                 if (strcmp(r->tests[i].group, groups[g]) == 0)

@@ -255,6 +255,15 @@ static void slot_abandon(struct slot *s, struct sandbox_job *job, const int *fds
     start_failed(job, what);
 }
 
+/* A job left out because an earlier one failed (skip_after_failure): a failure that names why. */
+static void skip_job(struct sandbox_job *job)
+{
+    job->outcome = SANDBOX_FAIL;
+    snprintf(job->message, sizeof job->message, "not run: an earlier test failed first (--first-failure)");
+    job->output = calloc(1, 1);
+    job->output_bytes = 0;
+}
+
 static bool slot_start(struct slot *s, struct sandbox_job *job, unsigned index, unsigned slot_count)
 {
     memset(s, 0, sizeof *s);
@@ -503,12 +512,14 @@ void sandbox_run_all(struct sandbox_job *jobs, size_t job_count, unsigned parall
         exit(2);
     }
     size_t next = 0, active = 0;
-    bool no_pidfd = false;
+    bool no_pidfd = false, failure_seen = false;
     while (next < job_count || active > 0) {
         for (unsigned i = 0; i < parallel && next < job_count; i++) {
             if (slots[i].job != NULL)
                 continue;
-            if (slot_start(&slots[i], &jobs[next], i, parallel))
+            if (failure_seen && jobs[next].limits.skip_after_failure)
+                skip_job(&jobs[next]);
+            else if (slot_start(&slots[i], &jobs[next], i, parallel))
                 active++;
             else
                 slots[i].job = NULL;
@@ -553,7 +564,9 @@ void sandbox_run_all(struct sandbox_job *jobs, size_t job_count, unsigned parall
             if (done == s->pid) {
                 if (s->own_group)
                     kill(-s->pid, SIGKILL);   /* anything the child left behind in its group */
+                struct sandbox_job *job = s->job;
                 slot_finish(s, status, &usage);
+                failure_seen = failure_seen || job->outcome != SANDBOX_PASS;
                 active--;
             } else {
                 slot_enforce_deadline(s, now);

@@ -37,7 +37,7 @@ struct sandbox_page {
     unsigned slots;                  /* how many slots run side by side */
     bool has_outcome;                /* the body ended the test with `outcome` (its runner crashed, ...) */
     int outcome;                     /* enum sandbox_outcome, when has_outcome */
-    char phase[64];                  /* what the body is doing, in a few words */
+    char phase[128];                 /* what the body is doing, in a few words */
     char message[1536];              /* why the body failed */
     int result_fd;                   /* where sandbox_result_write puts the result, or -1 (set by the parent) */
 };
@@ -49,6 +49,8 @@ struct sandbox_limits {
     size_t reserve_bytes;            /* address space reserved but not used (the simulated seam's) */
     size_t output_cap;               /* bytes of output kept */
     double start_by;                 /* monotonic seconds: a job not started by then is not run (0: any time) */
+    bool skip_after_failure;         /* not run once a job of the same run has ended other than passing
+                                        (grade --first-failure: a mutant is killed by its first failure) */
 };
 
 /* The test body, run in the child. Returns the verdict; writes its reasons into page->message. */

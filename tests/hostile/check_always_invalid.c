@@ -5,8 +5,8 @@
  * RENAME: check
  * EXPECT: below-baseline
  * AFFECTS: checker.* workload.* api.malloc_zero api.free_null api.realloc_zero
- *        api.out_of_memory api.large_requests api.huge_requests api.break_moved_by_another
- *        api.seam_fails_on_first_malloc api.free_when_a_call_fails api.realloc_when_a_call_fails
+ *        api.out_of_memory api.large_requests api.huge_requests robust.break_moved_by_another
+ *        robust.seam_fails_on_first_malloc api.free_when_a_call_fails api.realloc_when_a_call_fails
  * STOPPED BY: the trusted side knows which heaps it left healthy: a checker that says "bad" about
  *        a healthy heap fails every test that asks it about one: every checker test (each asks
  *        about the healthy heap before it corrupts it), every workload, and the api tests listed,

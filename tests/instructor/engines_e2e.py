@@ -303,7 +303,8 @@ def check_autolab(ctx, hb):
                     f'got status {res.returncode}: {ctx.tail(res.stdout + res.stderr)}'):
         return
     ref = ctx.reference_reports()[4]
-    autolab_layout(ctx, tarp, mk, json.dumps({'scores': {g: 0 for g in ('api', 'lecture', 'workload', 'checker')},
+    autolab_layout(ctx, tarp, mk, json.dumps({'scores': {g: 0 for g in ('api', 'lecture', 'workload', 'checker',
+                                                                        'robust')},
                                               'scoreboard': [0, 0]}))
 
     plain = os.path.join(ctx.scratch, 'autolab-plain.c')
