@@ -15,6 +15,7 @@
 #include "heapmgr.h"
 #include "os_sim.h"
 #include "runner_io.h"
+#include "runner_replay.h"
 
 static volatile struct protocol_progress *progress;
 
@@ -88,6 +89,10 @@ int main(void)
             return 0;
         if (c.op == OP_BATCH) {
             run_batch(&c);
+            continue;
+        }
+        if (c.op == OP_REPLAY) {
+            runner_replay(&c);
             continue;
         }
         struct protocol_message m = { .magic = PROTOCOL_MAGIC, .kind = MSG_ANSWER, .seq = c.seq,
