@@ -490,6 +490,11 @@ static void run_perf_group(struct grade_result *res, const struct grade_options 
         job->outcome = SANDBOX_FAIL;
         snprintf(job->message, sizeof job->message, "%s", it->test == &grade_perf_index_test && gated[it->stage] == NULL
                  ? "" : gated[it->stage]);
+        job->output = calloc(1, 1);          /* no process, no output: as a job's, "" */
+        if (job->output == NULL) {
+            fprintf(stderr, "heapkit grade: out of memory\n");
+            exit(2);                         /* the grader itself: nothing sensible is left to do */
+        }
     }
     /* Back in plan order: job i is item i again. */
     struct sandbox_job *ordered = calloc(count, sizeof *ordered);
