@@ -318,13 +318,12 @@ void grade_perf_summarize(const struct assignment *a, int stage, const struct re
                                  .util_weight = s->util_weight, .tput_weight = s->tput_weight };
     out->traces = calloc(count + 1, sizeof *out->traces);
     bool measured = out->traces != NULL && count > 0 && gated_why == NULL;
-    double util_sum = 0, seconds = 0, libc_seconds = 0;
+    double util_sum = 0, log_tput_sum = 0;
     for (size_t i = 0; out->traces != NULL && i < count; i++) {
         if (results[i] != NULL) {
             out->traces[i] = *results[i];
             util_sum += results[i]->utilization;
-            seconds += results[i]->seconds;
-            libc_seconds += results[i]->libc_seconds;
+            log_tput_sum += log(results[i]->throughput);
         } else {
             if (measured)
                 snprintf(out->why, sizeof out->why, "%s was not measured (its test says why)", names[i]);
@@ -336,11 +335,13 @@ void grade_perf_summarize(const struct assignment *a, int stage, const struct re
         snprintf(out->why, sizeof out->why, "%s", gated_why);
     else if (count == 0)
         snprintf(out->why, sizeof out->why, "there are no perf traces");
-    out->measured = measured && seconds > 0;
+    out->measured = measured && isfinite(log_tput_sum);
     if (!out->measured)
         return;
+    /* Every trace weighs the same in both: U their mean, T the geometric mean of their ratios (a
+     * sum of seconds would let the longest traces decide, and their noise with them). */
     out->utilization = util_sum / (double)count;
-    out->throughput = libc_seconds / seconds;
+    out->throughput = exp(log_tput_sum / (double)count);
     out->index = assignment_perf_index(s, out->utilization, out->throughput);
 }
 

@@ -78,7 +78,9 @@ static void plan_add(struct grade_plan *p, const struct grade_options *o, int st
 {
     int points = test == &grade_perf_index_test ? grade_perf_settings(o->assignment)->points : test->points;
     struct assignment_choice choice = assignment_choose(o->assignment, name, points);
-    if ((test->stages & (1u << stage)) == 0 || !selected(name, o->only) || (!choice.enabled && !p->keep_disabled))
+    /* perf.index is computed from the perf.<trace> tests: asking for it asks for them */
+    bool wanted = selected(name, o->only) || (test == &grade_perf_trace_test && selected("perf.index", o->only));
+    if ((test->stages & (1u << stage)) == 0 || !wanted || (!choice.enabled && !p->keep_disabled))
         return;
     if (p->count == p->cap) {
         p->cap = p->cap == 0 ? 128 : 2 * p->cap;

@@ -35,7 +35,7 @@ struct report_perf {
     size_t trace_count;
     struct report_perf_trace *traces;
     double utilization;              /* mean of the traces' U */
-    double throughput;               /* the suite's: C library seconds / submission seconds, summed */
+    double throughput;               /* the geometric mean of the traces' T */
     double index;                    /* 0 .. 100 */
     int score, max_score;            /* perf.index's points */
     double util_from, util_to, tput_from, tput_to;   /* the thresholds (the assignment's) */
