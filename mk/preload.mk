@@ -15,6 +15,10 @@ $(B)/common/pic/%.o: common/%.c $(COMMON_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(PRELOAD_CFLAGS) -c $< -o $@
 
+# Stages whose chunks carry their size in the shared header (preload/block.h): no tag on ordinary
+# blocks. 1: header and footer around the payload (stages 3-5); 2: a header only (stage 6).
+preload_header = $(if $(filter stage3_list stage4_dlist stage5_bins,$(1)),-DHEAPKIT_PRELOAD_HEADER=1,$(if $(filter stage6_mmap,$(1)),-DHEAPKIT_PRELOAD_HEADER=2))
+
 # preload_rules(stage folder): the stage, alloc_extra and the preload layer compiled for that stage.
 define preload_rules
 $(B)/$(1)/pic/heapmgr.o: $(1)/heapmgr.c $(COMMON_HDRS)
@@ -27,7 +31,7 @@ $(B)/$(1)/pic/alloc_extra.o: common/alloc_extra.c $(COMMON_HDRS)
 
 $(B)/$(1)/pic/preload-%.o: preload/%.c $(PRELOAD_HDRS) $(COMMON_HDRS)
 	@mkdir -p $$(@D)
-	$(CC) $(PRELOAD_CFLAGS) -DHEAPKIT_STAGE_FOLDER='"$(1)"' -c $$< -o $$@
+	$(CC) $(PRELOAD_CFLAGS) -DHEAPKIT_STAGE_FOLDER='"$(1)"' $(call preload_header,$(1)) -c $$< -o $$@
 
 $(B)/$(1)/libheapmgr-preload.so: $(B)/$(1)/pic/heapmgr.o $(B)/$(1)/pic/alloc_extra.o $(PRELOAD_COMMON) \
         $(patsubst preload/%.c,$(B)/$(1)/pic/preload-%.o,$(PRELOAD_SRCS))

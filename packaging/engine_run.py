@@ -102,10 +102,15 @@ def _kill_group(pgid):
 
 
 def grader_env(tmp):
-    """The grader's environment: a path to find the compiler, a private TMPDIR, and nothing else the
-    engine happened to set (HEAPKIT_CC, LD_PRELOAD ... would change how a submission is built)."""
-    return {'PATH': os.environ.get('PATH', '/usr/local/bin:/usr/bin:/bin'), 'LC_ALL': 'C', 'TMPDIR': tmp,
-            'HOME': tmp}
+    """The grader's environment: a path to find the compiler, a private TMPDIR, HEAPKIT_PERF when it
+    is on or off (the grade's perf group, docs/grading.md: the package's list of tests was made with
+    the same setting), and nothing else the engine happened to set (HEAPKIT_CC, LD_PRELOAD ... would
+    change how a submission is built)."""
+    env = {'PATH': os.environ.get('PATH', '/usr/local/bin:/usr/bin:/bin'), 'LC_ALL': 'C', 'TMPDIR': tmp,
+           'HOME': tmp}
+    if os.environ.get('HEAPKIT_PERF') in ('on', 'off'):
+        env['HEAPKIT_PERF'] = os.environ['HEAPKIT_PERF']
+    return env
 
 
 def run_grader(cmd, cwd, timeout, folder):

@@ -10,8 +10,10 @@ tests and points made at package time from `heapkit grade --list` (heapkit-assig
     have, or a name given twice, refuses the stage, since nobody can tell which entry is the grader's;
   - a test the report leaves out is 0 points, with a message;
   - each score must be a finite number from 0 to that test's maximum in the assignment (not the one in
-    the report), and a test is "passed" exactly when it has its maximum; otherwise it is 0 points,
-    with a message;
+    the report), and a test is "passed" exactly when it has its maximum (perf.index, the perf group's
+    partial credit, also with less); otherwise it is 0 points, with a message;
+  - the perf figures (Gradescope's leaderboard, Autolab's scoreboard after total and tests passed) must
+    be the grader's three, finite and in range, or they are left out, with a message;
   - the total is the sum of the checked scores, never the report's own total.
 A report that is right passes through unchanged.
 
@@ -24,6 +26,9 @@ import math
 OUTPUT_CAP = 8000                   # characters of one test's output shown to the student
 VISIBILITIES = ('visible', 'hidden', 'after_due_date', 'after_published')
 AUTOLAB_GROUPS = ('api', 'lecture', 'workload', 'checker', 'robust')   # the grader's order of Autolab's keys
+PARTIAL_CREDIT = ('perf.index',)    # passed with any score of its points (docs/grading.md, "Performance")
+# The perf figures, as the grader names them, each with the largest value it may have.
+LEADERBOARD = (('Perf index', 100), ('Utilization %', 100), ('Throughput (x C library)', 1000))
 
 
 class ReportError(Exception):
@@ -120,8 +125,9 @@ def whole_stage_failure(stage, what, output):
             'max_score': stage['max_score'], 'status': 'failed', 'output': clip(output), 'visibility': 'visible'}
 
 
-def _entry_problem(entry, max_score):
-    """Why one report entry cannot be believed as it stands, or None."""
+def _entry_problem(entry, max_score, partial=False):
+    """Why one report entry cannot be believed as it stands, or None. partial: a test that passes
+    with less than its maximum too (PARTIAL_CREDIT)."""
     score = entry.get('score')
     if not is_score(score):
         return f'its score {points(score)} is not a number'
@@ -131,7 +137,7 @@ def _entry_problem(entry, max_score):
         return f'it claims a maximum of {points(entry.get("max_score"))}; the assignment gives it {max_score}'
     if entry.get('status') not in ('passed', 'failed'):
         return f'its status {entry.get("status")!r} is neither passed nor failed'
-    if (entry['status'] == 'passed') != (score == max_score):
+    if (entry['status'] == 'passed') != (score == max_score) and not (partial and entry['status'] == 'passed'):
         return f'its status "{entry["status"]}" does not match {points(score)} of {max_score} points'
     return None
 
@@ -176,7 +182,7 @@ def gradescope_stage(stage, text):
             tests.append(_zeroed(name, number, t['max_score'], why))
             notes.append(f'{name}: {why}')
             continue
-        problem = _entry_problem(entry, t['max_score'])
+        problem = _entry_problem(entry, t['max_score'], t['name'] in PARTIAL_CREDIT)
         if problem is not None:
             tests.append(_zeroed(name, entry.get('number') if isinstance(entry.get('number'), str) else number,
                                  t['max_score'], f'the grader\'s report was refused for this test: {problem}'))
@@ -197,11 +203,40 @@ def gradescope_stage(stage, text):
     return tests, notes, summary if isinstance(summary, str) else ''
 
 
+def gradescope_leaderboard(stage, text, several):
+    """(entries, notes): the perf figures of one stage's results.json (the grader grades one stage at
+    a time), checked: each of LEADERBOARD's names at most once, a finite number from 0 to its largest
+    value; "Stage N " is put before each name when several stages are graded. An entry that is not is
+    left out, with a note; no leaderboard at all is no note."""
+    try:
+        report = parse_json(text)
+    except ReportError:
+        return [], []                # gradescope_stage has said why already
+    board = report.get('leaderboard') if isinstance(report, dict) else None
+    if board is None:
+        return [], []
+    prefix = f'Stage {stage["stage"]} ' if several else ''
+    allowed = dict(LEADERBOARD)
+    if not isinstance(board, list):
+        return [], ['the leaderboard is not a list: left out']
+    entries, notes, seen = [], [], set()
+    for entry in board:
+        name = entry.get('name') if isinstance(entry, dict) else None
+        value = entry.get('value') if isinstance(entry, dict) else None
+        if name not in allowed or name in seen or not is_score(value) or not 0 <= value <= allowed[name]:
+            notes.append(f'the leaderboard entry {str(entry)[:60]} is not one of the grader\'s figures: left out')
+            continue
+        seen.add(name)
+        entries.append({'name': prefix + name, 'value': value})
+    return entries, notes
+
+
 # ---- Autolab ------------------------------------------------------------------------------------------
 
 def autolab_zero(stage):
     """Autolab's scores line for a submission that earns nothing."""
-    return {'scores': {g: 0 for g in group_maxima(stage)}, 'scoreboard': [0, 0]}
+    maxima = group_maxima(stage)
+    return {'scores': {g: 0 for g in maxima}, 'scoreboard': [0, 0, 0, 0, 0] if 'perf' in maxima else [0, 0]}
 
 
 def autolab_line(stage, text):
@@ -234,12 +269,19 @@ def autolab_line(stage, text):
             value = 0
         scores[group] = value
     board = line.get('scoreboard')
-    passed = board[1] if isinstance(board, list) and len(board) == 2 else None
+    passed = board[1] if isinstance(board, list) and len(board) in (2, 5) else None
     if not (isinstance(passed, int) and not isinstance(passed, bool) and 0 <= passed <= len(stage['tests'])):
         notes.append(f'the scoreboard {str(board)[:60]} is not [total, tests passed]: tests passed shown as 0')
         passed = 0
+    # With the perf group: index, utilization % and throughput ratio follow (LEADERBOARD's ranges).
+    perf = board[2:] if isinstance(board, list) and len(board) == 5 and 'perf' in maxima else []
+    if perf and not all(is_score(x) and 0 <= x <= most for x, (_, most) in zip(perf, LEADERBOARD)):
+        notes.append(f'the scoreboard\'s perf figures {str(perf)[:60]} are not the grader\'s: shown as 0')
+        perf = [0, 0, 0]
+    elif not perf and 'perf' in maxima:
+        perf = [0, 0, 0]
     total = sum(scores.values())
     if isinstance(board, list) and board and board[0] != total:
         notes.append(f'the scoreboard\'s total {points(board[0])} is not the checked scores\' sum {points(total)}; '
                      f'the sum counts')
-    return {'scores': scores, 'scoreboard': [total, passed]}, notes
+    return {'scores': scores, 'scoreboard': [total, passed, *perf]}, notes

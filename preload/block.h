@@ -15,6 +15,13 @@
  *                +------------------------------+
  *
  * The same code path serves all six stages; a stage sees only heapmgr_malloc/free/realloc calls.
+ *
+ * Stages 3-6 keep their chunk's size in the shared header (common/chunk.h), so there the layer is
+ * built with HEAPKIT_PRELOAD_HEADER (mk/preload.mk: 1 for stages 3-5, header and footer around the
+ * payload; 2 for stage 6, a header only) and tags only aligned blocks: an ordinary block is exactly
+ * the stage's pointer, malloc_usable_size its chunk's payload bytes (at least what was asked), and
+ * the program's memory costs what the stage's chunks cost, no more. A pointer the program never got,
+ * or frees twice, is then the stage's to notice (its checker), not this layer's.
  */
 #ifndef HEAPKIT_PRELOAD_BLOCK_H
 #define HEAPKIT_PRELOAD_BLOCK_H
@@ -42,7 +49,8 @@ void block_free(void *mem);
  * move to an ordinary block (C's realloc keeps no alignment beyond the fundamental one). */
 void *block_resize(void *mem, size_t req_bytes);
 
-/* The bytes the program may use at mem: exactly what it asked for. */
+/* The bytes the program may use at mem: exactly what it asked for (with tags), or the chunk's
+ * payload bytes (ordinary blocks without tags). */
 size_t block_usable_bytes(void *mem);
 
 #endif

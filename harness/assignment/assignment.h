@@ -21,6 +21,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "assignment_perf.h"
+
 enum { ASSIGNMENT_NAME_MAX = 96, ASSIGNMENT_PATH_MAX = 4096, ASSIGNMENT_TEXT_MAX = 512 };
 
 /* A setting the file may leave out. */
@@ -64,10 +66,11 @@ struct assignment {
     size_t trace_count;
     struct assignment_elsewhere *elsewhere;  /* "graded_elsewhere" */
     size_t elsewhere_count;
-    /* "perf": reserved for the performance settings of the grade (thresholds, weights, traces). The
-     * reader checks only that it is an object and keeps it whole, as a cJSON tree, for the code that
-     * will read it; until then it changes nothing. NULL when absent. */
+    /* "perf": the performance settings of the grade (thresholds, weights, traces), read into
+     * perf_settings (assignment_perf.h; its defaults when absent) and kept whole as a cJSON tree too,
+     * for the JSON listing. NULL when absent. */
     void *perf;
+    struct assignment_perf perf_settings;
 };
 
 /* Reads and checks the file at path into a. Returns 0, or 2 with the message in err (a released). */

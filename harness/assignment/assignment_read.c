@@ -421,10 +421,10 @@ static int read_top(struct reading *r, cJSON *root)
         return status;
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "perf")) != NULL) {
         if (!cJSON_IsObject(v))
-            return fail(r, "perf", "expected an object (reserved for the performance settings)");
+            return fail(r, "perf", "expected an object of performance settings (docs/instructors.md)");
         a->perf = cJSON_DetachItemFromObjectCaseSensitive(root, "perf");
     }
-    return 0;
+    return assignment_perf_read(a->perf, r->file, &a->perf_settings, r->err, r->err_size);
 }
 
 int assignment_load(const char *path, struct assignment *a, char *err, size_t err_size)
@@ -457,5 +457,6 @@ void assignment_release(struct assignment *a)
     free(a->traces);
     free(a->elsewhere);
     cJSON_Delete(a->perf);
+    assignment_perf_release(&a->perf_settings);
     memset(a, 0, sizeof *a);
 }

@@ -39,6 +39,8 @@ struct student {
     double group_points[MAX_GROUPS];
     double total, max_total;
     int passed, failed;
+    bool perf_measured;              /* the grade's perf group measured (report_perf.h) */
+    double perf_index, utilization, throughput;
 };
 
 /* The class: the options, then the rows and the columns they fill. */
@@ -60,6 +62,7 @@ struct batch {
     double group_max[MAX_GROUPS];
     size_t group_count;
     double max_total;                /* of a complete report; 0 until one is read */
+    bool has_perf;                   /* some report had a perf group: the CSV's perf columns */
 };
 
 /* ---- batch_options.c ---- */
@@ -109,6 +112,7 @@ void batch_order_groups(struct batch *b);
 void batch_write_csv(const struct batch *b, FILE *out);
 
 /* ---- batch_histogram.c ---- */
+/* The totals' histogram; with a perf group, the perf index's too (0 to 100). */
 void batch_print_histogram(const struct batch *b, FILE *out);
 
 #endif

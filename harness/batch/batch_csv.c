@@ -1,5 +1,6 @@
 /* batch_csv.c: the batch grader's CSV (batch_class.h): a header, then one row per student in name
- * order: student, submission, status, points per test group, total, max, passed, failed, reason. */
+ * order: student, submission, status, points per test group, total, max, passed, failed, with a perf
+ * group perf_index, utilization and throughput (empty when not measured), reason. */
 #include "batch_class.h"
 
 #include <math.h>
@@ -83,6 +84,11 @@ static void write_header(const struct batch *b, FILE *out)
         csv_field(out, b->groups[g], false);
     for (size_t k = 0; k < sizeof after_groups / sizeof after_groups[0]; k++)
         csv_field(out, after_groups[k], false);
+    if (b->has_perf) {
+        csv_field(out, "perf_index", false);
+        csv_field(out, "utilization", false);
+        csv_field(out, "throughput", false);
+    }
     csv_field(out, "reason", true);
 }
 
@@ -97,6 +103,15 @@ static void write_row(const struct batch *b, const struct student *s, FILE *out)
     csv_number(out, s->max_total > 0 ? s->max_total : b->max_total);
     csv_number(out, s->passed);
     csv_number(out, s->failed);
+    if (b->has_perf) {
+        char figure[32];
+        snprintf(figure, sizeof figure, "%.1f", s->perf_index);
+        csv_field(out, s->perf_measured ? figure : "", false);
+        snprintf(figure, sizeof figure, "%.4f", s->utilization);
+        csv_field(out, s->perf_measured ? figure : "", false);
+        snprintf(figure, sizeof figure, "%.4f", s->throughput);
+        csv_field(out, s->perf_measured ? figure : "", false);
+    }
     csv_field(out, s->reason ? s->reason : "", true);
 }
 

@@ -1,6 +1,7 @@
 /* batch_histogram.c: the text histogram of the class's totals (batch_class.h), after the CSV: the
  * count, mean and median, then ten bins of equal width from 0 to the maximum score, the last one
- * closed, each with a bar scaled to the tallest bin. */
+ * closed, each with a bar scaled to the tallest bin. With a perf group, the same of the perf index
+ * (0 to 100) of the students it was measured for. */
 #include "batch_class.h"
 
 #include <stdio.h>
@@ -48,6 +49,31 @@ static void print_bar(FILE *out, size_t k, double max, size_t in_bin, size_t tal
             k + 1 == BINS ? "]" : ")", BAR, bars, in_bin);
 }
 
+/* The perf index of the students whose perf group was measured (the others: correctness first). */
+static void print_perf_histogram(const struct batch *b, FILE *out)
+{
+    double *index = malloc(b->count * sizeof *index), sum = 0;
+    size_t n = 0;
+    for (size_t i = 0; index != NULL && i < b->count; i++)
+        if (b->students[i].perf_measured) {
+            index[n++] = b->students[i].perf_index;
+            sum += b->students[i].perf_index;
+        }
+    if (index == NULL || n == 0) {
+        fprintf(out, "\nPerf index: measured for no student (only a correct allocator is timed)\n");
+        free(index);
+        return;
+    }
+    qsort(index, n, sizeof *index, compare_doubles);
+    size_t bins[BINS] = { 0 };
+    size_t tallest = fill_bins(index, n, 100, bins);
+    fprintf(out, "\nPerf index of %zu student%s (of %zu; 0-100): mean %.1f, median %.1f\n", n, n == 1 ? "" : "s",
+            b->count, sum / (double)n, median_of(index, n));
+    for (size_t k = 0; k < BINS; k++)
+        print_bar(out, k, 100, bins[k], tallest);
+    free(index);
+}
+
 void batch_print_histogram(const struct batch *b, FILE *out)
 {
     if (b->count == 0) {
@@ -73,4 +99,6 @@ void batch_print_histogram(const struct batch *b, FILE *out)
     for (size_t k = 0; k < BINS; k++)
         print_bar(out, k, max, bins[k], tallest);
     free(totals);
+    if (b->has_perf)
+        print_perf_histogram(b, out);
 }

@@ -116,6 +116,14 @@ static void row_from_report(struct batch *b, struct student *s, const struct rep
     }
     s->total = r->score;
     s->max_total = r->max_score;
+    const struct report_perf *perf = r->stage_count > 0 ? r->stages[0].perf : NULL;
+    if (perf != NULL) {
+        b->has_perf = true;
+        s->perf_measured = perf->measured;
+        s->perf_index = perf->index;
+        s->utilization = perf->utilization;
+        s->throughput = perf->throughput;
+    }
     if (first_complete)
         b->max_total = r->max_score;
     if (unrun > 0)

@@ -12,6 +12,7 @@
 
 #include <fnmatch.h>
 #include <glob.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 #include "grade_dump.h"
 #include "grade_fit.h"
+#include "grade_perf.h"
 #include "grade_source.h"
 #include "grade_test.h"
 #include "os_sim.h"
@@ -50,12 +52,15 @@ struct item {
     bool enabled, hidden;        /* by the assignment (a disabled item is only ever listed) */
     const char *fit;
     const char *dump_dir;        /* grade --dump, or NULL */
+    const struct assignment *assignment;
+    int score;                   /* perf.index: the points its index earned (grade_perf.c) */
 };
 
 struct grade_plan {
     struct item *items;
     size_t count, cap;
     bool keep_disabled;          /* a listing of every test: keep what the assignment turns off */
+    struct report_perf perf[STAGE_MAX + 1];   /* each stage's perf group, when it has one */
 };
 
 /* ---- 2. the plan ---------------------------------------------------------------------------------- */
@@ -75,8 +80,11 @@ static bool selected(const char *name, const char *only)
 static void plan_add(struct grade_plan *p, const struct grade_options *o, int stage, const struct grade_test *test,
                      const char *name, const char *param)
 {
-    struct assignment_choice choice = assignment_choose(o->assignment, name, test->points);
-    if ((test->stages & (1u << stage)) == 0 || !selected(name, o->only) || (!choice.enabled && !p->keep_disabled))
+    int points = test == &grade_perf_index_test ? grade_perf_settings(o->assignment)->points : test->points;
+    struct assignment_choice choice = assignment_choose(o->assignment, name, points);
+    /* perf.index is computed from the perf.<trace> tests: asking for it asks for them */
+    bool wanted = selected(name, o->only) || (test == &grade_perf_trace_test && selected("perf.index", o->only));
+    if ((test->stages & (1u << stage)) == 0 || !wanted || (!choice.enabled && !p->keep_disabled))
         return;
     if (p->count == p->cap) {
         p->cap = p->cap == 0 ? 128 : 2 * p->cap;
@@ -101,6 +109,7 @@ static void plan_add(struct grade_plan *p, const struct grade_options *o, int st
     it->hidden = choice.hidden;
     it->fit = o->fit;
     it->dump_dir = o->dump_dir;
+    it->assignment = o->assignment;
 }
 
 /* Stages 1 and 2 never reuse memory: a trace fits them only when all it ever allocates does. */
@@ -118,6 +127,20 @@ static bool trace_fits(int stage, const char *path, size_t memory_bytes)
             total += (t.ops[i].bytes + 31) & ~(size_t)15;
     trace_free(&t);
     return total <= memory_bytes / 2;
+}
+
+/* The perf group: one perf.<trace> test per perf trace that fits the stage (grade_perf.h). */
+struct perf_planning {
+    struct grade_plan *p;
+    const struct grade_options *o;
+    int stage;
+};
+
+static void plan_perf_trace(const char *path, const char *name, void *arg)
+{
+    struct perf_planning *pp = arg;
+    if (trace_fits(pp->stage, path, pp->o->memory_bytes))
+        plan_add(pp->p, pp->o, pp->stage, &grade_perf_trace_test, name, path);
 }
 
 static void plan_stage(struct grade_plan *p, const struct grade_options *o, int stage, const char *root)
@@ -162,6 +185,11 @@ static void plan_stage(struct grade_plan *p, const struct grade_options *o, int 
         plan_add(p, o, stage, &grade_beyond_checker_tests[i], grade_beyond_checker_tests[i].name, NULL);
     for (size_t i = 0; i < grade_robust_test_count; i++)
         plan_add(p, o, stage, &grade_robust_tests[i], grade_robust_tests[i].name, NULL);
+    if (grade_perf_enabled(o->assignment, stage)) {
+        struct perf_planning pp = { p, o, stage };
+        grade_perf_each_trace(root, o->assignment, plan_perf_trace, &pp);
+        plan_add(p, o, stage, &grade_perf_index_test, grade_perf_index_test.name, NULL);
+    }
 }
 
 /* ---- 3. running ----------------------------------------------------------------------------------- */
@@ -171,7 +199,10 @@ static bool run_item(struct sandbox_page *page, void *arg)
 {
     const struct item *it = arg;
     struct grade_ctx ctx = { .stage = stage_get(it->stage), .page = page, .memory_limit = it->memory_bytes,
-                             .param = it->param, .quick = it->quick, .fit = it->fit };
+                             .param = it->param, .quick = it->quick, .fit = it->fit, .name = it->name,
+                             .timeout_s = it->timeout_s, .assignment = it->assignment };
+    if (it->test == &grade_perf_trace_test)
+        return it->test->run(&ctx);          /* it starts runners of its own, one per replay */
     struct runner_spec spec = { .path = ctx.stage->runner, .slot = page->slot, .slots = page->slots, .cpu_seconds = it->timeout_s,
                                 .wall_seconds = WALL_FACTOR * it->timeout_s * 0.95, .memory_bytes = it->memory_bytes };
     runner_start(&spec, page);
@@ -212,7 +243,8 @@ static bool build_report(struct report *r, const struct grade_plan *p, const str
             struct report_test *t = &r->tests[i];
             bool passed = job->outcome == SANDBOX_PASS;
             *t = (struct report_test){ .stage = stages[s], .name = p->items[i].name, .group = p->items[i].group,
-                                       .score = passed ? p->items[i].points : 0,
+                                       .score = p->items[i].test == &grade_perf_index_test ? p->items[i].score
+                                                : passed ? p->items[i].points : 0,
                                        .max_score = p->items[i].points, .outcome = job->outcome,
                                        .message = job->message, .op = job->op, .seconds = job->seconds,
                                        .cpu_seconds = job->cpu_seconds,
@@ -229,6 +261,8 @@ static bool build_report(struct report *r, const struct grade_plan *p, const str
         }
         if (rs->first_test == SIZE_MAX)
             rs->first_test = 0;
+        if (p->perf[stages[s]].traces != NULL)
+            rs->perf = &p->perf[stages[s]];
         r->score += rs->score;
         r->max_score += rs->max_score;
         r->passed += rs->passed;
@@ -271,6 +305,9 @@ static int prepare(const struct grade_options *o, struct grade_result *res, int 
     char why[SUBMISSION_PATH_MAX * 2 + 200], built[SUBMISSION_PATH_MAX + 32];
     if (!kit_locate(root, build, why, sizeof why))
         return refuse(res, "%.1000s", why);
+    static char libc_runner[SUBMISSION_PATH_MAX + 32];
+    snprintf(libc_runner, sizeof libc_runner, "%s/libc/runner", build);
+    grade_perf_set_libc_runner(libc_runner);
     /* "all" is the lecture's six; a stage beyond them is graded when named */
     int last = o->stage > STAGE_LAST ? o->stage : STAGE_LAST;
     for (int n = STAGE_FIRST; n <= last; n++) {
@@ -363,6 +400,130 @@ void grade_listing_release(struct grade_listed *list, size_t count)
     free(list);
 }
 
+/* perf.index of stage n (when planned) from its perf.<trace> jobs, and the stage's perf group. */
+static void summarize_stage(struct grade_result *res, const struct grade_options *o, int n, const char *gated)
+{
+    struct grade_plan *p = res->plan;
+    size_t traces = 0, index = SIZE_MAX;
+    for (size_t i = 0; i < p->count; i++)
+        if (p->items[i].stage == n && p->items[i].test == &grade_perf_trace_test)
+            traces++;
+        else if (p->items[i].stage == n && p->items[i].test == &grade_perf_index_test)
+            index = i;
+    if (traces == 0 && index == SIZE_MAX)
+        return;
+    const struct report_perf_trace **results = calloc(traces + 1, sizeof *results);
+    const char **names = calloc(traces + 1, sizeof *names);
+    if (results == NULL || names == NULL) {
+        free(results);
+        free(names);
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < p->count; i++) {
+        if (p->items[i].stage != n || p->items[i].test != &grade_perf_trace_test)
+            continue;
+        const struct sandbox_job *job = &res->jobs[i];
+        names[k] = p->items[i].name;
+        results[k++] = job->outcome == SANDBOX_PASS && job->result_bytes == sizeof(struct report_perf_trace)
+                       ? (const struct report_perf_trace *)job->result : NULL;
+    }
+    struct report_perf *perf = &p->perf[n];
+    grade_perf_summarize(o->assignment, n, results, names, traces, gated, perf);
+    free(results);
+    free(names);
+    if (index == SIZE_MAX)
+        return;                              /* --only left perf.index out */
+    struct item *it = &p->items[index];
+    struct sandbox_job *job = &res->jobs[index];
+    perf->max_score = it->points;
+    if (perf->measured) {
+        perf->score = (int)lround(perf->index * it->points / 100);
+        it->score = perf->score;
+        job->outcome = SANDBOX_PASS;
+        job->message[0] = '\0';
+    } else {
+        job->outcome = SANDBOX_FAIL;
+        snprintf(job->message, sizeof job->message, "%s", perf->why);
+    }
+}
+
+/* ---- the perf group: after the stage's correctness tests, and only when they pass -------------------- */
+
+static bool is_perf(const struct item *it)
+{
+    return it->test == &grade_perf_trace_test || it->test == &grade_perf_index_test;
+}
+
+/* Why stage's perf group does not run: the first of its correctness tests (api.*, workload.*) that
+ * failed, or NULL when they all passed. jobs[0 .. first_count-1] are the tests run so far. */
+static const char *perf_gate(const struct grade_result *res, size_t first_count, int stage, char *why, size_t cap)
+{
+    size_t failed = 0;
+    const char *first = NULL;
+    for (size_t i = 0; i < first_count; i++) {
+        const struct item *it = res->jobs[i].arg;
+        bool correctness = strcmp(it->group, "api") == 0 || strcmp(it->group, "workload") == 0;
+        if (it->stage == stage && correctness && res->jobs[i].outcome != SANDBOX_PASS && failed++ == 0)
+            first = it->name;
+    }
+    if (failed == 0)
+        return NULL;
+    snprintf(why, cap, "not run: an allocator earns performance points only once it is correct, and %zu of stage "
+             "%d's correctness tests (api.*, workload.*) failed, the first %s", failed, stage, first);
+    return why;
+}
+
+/* The jobs from first_count on are the perf group's, in plan order; they run now (the gated ones get
+ * their message instead), then each stage's perf.index is computed from its perf.<trace> results. The
+ * jobs are then put back in plan order. */
+static void run_perf_group(struct grade_result *res, const struct grade_options *o, size_t first_count)
+{
+    size_t count = res->plan->count;
+    static char why[STAGE_MAX + 1][512];
+    const char *gated[STAGE_MAX + 1] = { 0 };
+    for (int n = 0; n <= STAGE_MAX; n++)
+        gated[n] = perf_gate(res, first_count, n, why[n], sizeof why[n]);
+    size_t runnable = first_count;
+    for (size_t i = first_count; i < count; i++) {
+        struct item *it = res->jobs[i].arg;
+        if (it->test == &grade_perf_trace_test && gated[it->stage] == NULL) {
+            struct sandbox_job job = res->jobs[runnable];     /* the runnable ones together, first */
+            res->jobs[runnable++] = res->jobs[i];
+            res->jobs[i] = job;
+        }
+    }
+    for (size_t i = first_count; i < runnable; i++) {       /* 2 x runs replays, each with a fresh runner */
+        const struct item *it = res->jobs[i].arg;
+        res->jobs[i].limits.wall_seconds *= 2 * grade_perf_settings(o->assignment)->runs;
+        res->jobs[i].result_cap = sizeof(struct report_perf_trace);
+        (void)it;
+    }
+    sandbox_run_all(res->jobs + first_count, runnable - first_count, o->jobs);
+    for (size_t i = runnable; i < count; i++) {
+        struct sandbox_job *job = &res->jobs[i];
+        const struct item *it = job->arg;
+        job->outcome = SANDBOX_FAIL;
+        snprintf(job->message, sizeof job->message, "%s", it->test == &grade_perf_index_test && gated[it->stage] == NULL
+                 ? "" : gated[it->stage]);
+        job->output = calloc(1, 1);          /* no process, no output: as a job's, "" */
+        if (job->output == NULL) {
+            fprintf(stderr, "heapkit grade: out of memory\n");
+            exit(2);                         /* the grader itself: nothing sensible is left to do */
+        }
+    }
+    /* Back in plan order: job i is item i again. */
+    struct sandbox_job *ordered = calloc(count, sizeof *ordered);
+    if (ordered != NULL) {
+        for (size_t i = 0; i < count; i++)
+            ordered[(struct item *)res->jobs[i].arg - res->plan->items] = res->jobs[i];
+        memcpy(res->jobs, ordered, count * sizeof *ordered);
+        free(ordered);
+    }
+    for (int n = 0; n <= STAGE_MAX; n++)
+        summarize_stage(res, o, n, gated[n]);
+}
+
 int grade_run(const struct grade_options *o, struct grade_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -385,7 +546,15 @@ int grade_run(const struct grade_options *o, struct grade_result *res)
                         .skip_after_failure = o->first_failure },
             .share_terminal = o->under != NULL };
     runner_debug_set_wrapper(o->under);
-    sandbox_run_all(res->jobs, count, o->under != NULL ? 1 : o->jobs);
+    size_t first_count = 0;
+    for (size_t i = 0; i < count; i++)      /* every test but the perf group's first: the perf tests wait */
+        if (!is_perf(&res->plan->items[i]))
+            res->jobs[first_count++].arg = &res->plan->items[i];
+    for (size_t i = first_count, k = 0; k < count; k++)
+        if (is_perf(&res->plan->items[k]))
+            res->jobs[i++].arg = &res->plan->items[k];
+    sandbox_run_all(res->jobs, first_count, o->under != NULL ? 1 : o->jobs);
+    run_perf_group(res, o, first_count);
 
     if (!build_report(&res->report, res->plan, res->jobs, stages, stage_count, o->src))
         return refuse(res, "%s", "out of memory");
@@ -404,8 +573,11 @@ void grade_result_release(struct grade_result *res)
         for (size_t i = 0; i < res->plan->count; i++)
             sandbox_job_release(&res->jobs[i]);
     free(res->jobs);
-    if (res->plan != NULL)
+    if (res->plan != NULL) {
         free(res->plan->items);
+        for (int n = 0; n <= STAGE_MAX; n++)
+            report_perf_release(&res->plan->perf[n]);
+    }
     free(res->plan);
     free(res->report.stages);
     for (size_t i = 0; res->report.tests != NULL && i < res->report.test_count; i++) {

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "assignment.h"
 #include "replay_live.h"
 #include "sandbox.h"
 #include "stages.h"
@@ -24,6 +25,9 @@ struct grade_ctx {
     const char *param;               /* test parameter: a workload's name or a trace's path */
     bool quick;                      /* smaller sizes (the determinism check) */
     const char *fit;                 /* stages 3-4: the placement policy graded, NULL: the lecture's (grade_fit.h) */
+    const char *name;                /* the test's name as planned ("perf.01-program-mix") */
+    double timeout_s;                /* the runner's CPU seconds (a test that starts runners of its own) */
+    const struct assignment *assignment;   /* the instructor's settings, or NULL */
 };
 
 struct grade_test {

@@ -454,11 +454,13 @@ uint64_t runner_call(uint32_t op, uint64_t a, uint64_t b, const char *what)
     return value;
 }
 
-void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *results, const char *what)
+/* A batch (OP_BATCH) or a perf replay's (OP_REPLAY, whose ops name ids: no call of it is named). */
+static void exchange_batches(uint32_t op, const struct protocol_batch_op *ops, size_t count, uint64_t *results,
+                             const char *what)
 {
     for (size_t done = 0; done < count;) {
         size_t n = count - done < PROTOCOL_BATCH_MAX ? count - done : PROTOCOL_BATCH_MAX;
-        rl.batch = ops + done;
+        rl.batch = op == OP_BATCH ? ops + done : NULL;
         rl.batch_count = n;
         size_t logged = SIZE_MAX;
         for (size_t i = 0; i < n; i++) {
@@ -467,7 +469,7 @@ void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *r
         }
         if (rl.progress != NULL)
             rl.progress->test_op = sandbox_current_op(rl.page) + done;
-        send_command(OP_BATCH, n, 0, what);
+        send_command(op, n, 0, what);
         send_all(ops + done, n * sizeof ops[0], what);
         if (await_answer(what) != n)
             runner_fail_now("the runner answered a batch of %zu operations with another count", n);
@@ -478,6 +480,24 @@ void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *r
         check_answer(what, true);
         done += n;
     }
+}
+
+void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *results, const char *what)
+{
+    exchange_batches(OP_BATCH, ops, count, results, what);
+}
+
+void runner_replay_ready(uint64_t ids, const char *what)
+{
+    send_command(OP_REPLAY, 0, ids, what);
+    if (await_answer(what) != 0)
+        runner_fail_now("the runner answered the start of a replay with a count");
+    check_answer(what, true);
+}
+
+void runner_replay_batches(const struct protocol_batch_op *ops, size_t count, uint64_t *results, const char *what)
+{
+    exchange_batches(OP_REPLAY, ops, count, results, what);
 }
 
 /* ---- starting ---------------------------------------------------------------------------------------- */

@@ -38,6 +38,11 @@ uint64_t runner_call(uint32_t op, uint64_t a, uint64_t b, const char *what);
  * the operation the runner was in (the test's operation counter names the batch's first). */
 void runner_batch(const struct protocol_batch_op *ops, size_t count, uint64_t *results, const char *what);
 
+/* The grade's perf replays (OP_REPLAY): the runner's table made ready for a trace of ids ids, then
+ * the trace's operations (a = block id, b = bytes) in batches; results[i] is each raw answer. */
+void runner_replay_ready(uint64_t ids, const char *what);
+void runner_replay_batches(const struct protocol_batch_op *ops, size_t count, uint64_t *results, const char *what);
+
 /* The runner's CPU time so far, in seconds, as the kernel counts it (not as the runner says). */
 double runner_cpu_seconds(void);
 

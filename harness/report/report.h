@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "report_perf.h"
 #include "sandbox.h"
 
 struct report_test {
@@ -39,6 +40,7 @@ struct report_stage {
     int score, max_score;
     size_t passed, failed;
     size_t first_test, test_count;   /* its tests in report.tests */
+    const struct report_perf *perf;  /* its perf group (report_perf.h), or NULL when it has none */
 };
 
 struct report {

@@ -56,8 +56,13 @@ void report_json(FILE *out, const struct report *r)
         json_write_string(out, s->lecture_name);
         fputs(", \"source\": ", out);
         json_write_string(out, s->source);
-        fprintf(out, ", \"score\": %d, \"max_score\": %d, \"passed\": %zu, \"failed\": %zu}%s\n", s->score,
-                s->max_score, s->passed, s->failed, i + 1 < r->stage_count ? "," : "");
+        fprintf(out, ", \"score\": %d, \"max_score\": %d, \"passed\": %zu, \"failed\": %zu, \"perf\": ", s->score,
+                s->max_score, s->passed, s->failed);
+        if (s->perf != NULL)
+            report_perf_json(out, s->perf);
+        else
+            fputs("null", out);
+        fprintf(out, "}%s\n", i + 1 < r->stage_count ? "," : "");
     }
     fputs("  ],\n  \"tests\": [\n", out);
     for (size_t i = 0; i < r->test_count; i++) {
@@ -90,7 +95,10 @@ void report_gradescope(FILE *out, const struct report *r)
     snprintf(summary, sizeof summary, "heapkit grade: %zu of %zu tests passed, %d of %d points\nprotections: %s",
              r->passed, r->passed + r->failed, r->score, r->max_score, r->protections != NULL ? r->protections : "");
     json_write_string(out, summary);
-    fputs(",\n  \"tests\": [\n", out);
+    fputs(",\n", out);
+    if (report_perf_first(r) != NULL)
+        report_perf_leaderboard(out, r);
+    fputs("  \"tests\": [\n", out);
     for (size_t i = 0; i < r->test_count; i++) {
         const struct report_test *t = &r->tests[i];
         char name[128], number[32];
@@ -109,14 +117,17 @@ void report_gradescope(FILE *out, const struct report *r)
 }
 
 /* Autolab: the text report for people, then one line of JSON, the last line of stdout. One stage:
- * a score per group (api, lecture, workload, checker, robust); all six: a score per stage. */
+ * a score per group (api, lecture, workload, checker, robust, and perf when graded); all six: a score
+ * per stage. The scoreboard: score, tests passed, and with a perf group the first stage's index,
+ * utilization (%) and throughput ratio. */
 void report_autolab(FILE *out, const struct report *r)
 {
     report_text(out, r, false);
     fputs("{\"scores\": {", out);
     if (r->stage_count == 1) {
-        static const char *const groups[] = { "api", "lecture", "workload", "checker", "robust" };
-        for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        static const char *const groups[] = { "api", "lecture", "workload", "checker", "robust", "perf" };
+        size_t group_count = report_perf_first(r) != NULL ? 6 : 5;
+        for (size_t g = 0; g < group_count; g++) {
             int score = 0;
             for (size_t i = 0; i < r->test_count; i++)
                 if (strcmp(r->tests[i].group, groups[g]) == 0)
@@ -127,5 +138,8 @@ void report_autolab(FILE *out, const struct report *r)
         for (size_t i = 0; i < r->stage_count; i++)
             fprintf(out, "%s\"stage%d\": %d", i > 0 ? ", " : "", r->stages[i].stage, r->stages[i].score);
     }
-    fprintf(out, "}, \"scoreboard\": [%d, %zu]}\n", r->score, r->passed);
+    fprintf(out, "}, \"scoreboard\": [%d, %zu", r->score, r->passed);
+    if (report_perf_first(r) != NULL)
+        report_perf_scoreboard(out, report_perf_first(r));
+    fputs("]}\n", out);
 }

@@ -9,6 +9,9 @@ void report_tap(FILE *out, const struct report *r)
     fprintf(out, "1..%zu\n", r->test_count);
     if (r->protections != NULL && r->protections[0] != '\0')
         fprintf(out, "# protections: %s\n", r->protections);
+    for (size_t i = 0; i < r->stage_count; i++)
+        if (r->stages[i].perf != NULL)
+            report_perf_tap(out, r->stages[i].perf);
     for (size_t i = 0; i < r->test_count; i++) {
         const struct report_test *t = &r->tests[i];
         bool passed = t->outcome == SANDBOX_PASS;

@@ -125,6 +125,9 @@ void report_text(FILE *out, const struct report *r, bool colour)
         print_one_stage(out, r, &r->stages[0], &c);
     else
         print_table(out, r, &c);
+    for (size_t i = 0; i < r->stage_count; i++)
+        if (r->stages[i].perf != NULL)
+            report_perf_text(out, r->stages[i].perf, r->stage_count == 1);
     if (r->protections != NULL && r->protections[0] != '\0')
         fprintf(out, "protections: %s\n", r->protections);
     fprintf(out, "%s%s: %zu of %zu tests passed, %d of %d points, in %.1f s%s\n", c.bold,

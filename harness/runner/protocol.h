@@ -30,6 +30,7 @@ enum {
     PROTOCOL_PROGRESS_FD = 8,      /* a page the runner maps and closes: where it is in a batch */
     PROTOCOL_BATCH_MAX = 1024,     /* operations in one BATCH command */
     PROTOCOL_MAPPINGS_MAX = 4096,  /* mappings in one MAPPINGS reply (more: the list is cut short) */
+    PROTOCOL_REPLAY_IDS_MAX = 1 << 18,  /* block ids of one REPLAY (a trace's ids) */
 };
 
 #define PROTOCOL_MAGIC 0x686b7031u /* "hkp1" */
@@ -51,6 +52,10 @@ enum protocol_op {
     OP_CHECK,                      /* heapmgr_check() */
     OP_BATCH,                      /* a = count; count struct protocol_batch_op follow */
     OP_QUIT,                       /* end cleanly (the grader kills the runner anyway) */
+    OP_REPLAY,                     /* a = count; count struct protocol_batch_op follow, each naming a block
+                                      by its trace id (a = id, b = bytes), the runner keeping the pointers:
+                                      the grade's perf replays (grade_perf.c). count 0: b = the trace's
+                                      ids, the table made ready (touched) before the timing starts */
 };
 
 struct protocol_command {
@@ -60,7 +65,8 @@ struct protocol_command {
     struct protocol_view view;
 };
 
-/* One operation of a batch: the allocator calls of a measurement, run back to back. */
+/* One operation of a batch: the allocator calls of a measurement, run back to back. In a REPLAY, a is
+ * the block's id, not its address. */
 struct protocol_batch_op {
     uint32_t op;                   /* OP_MALLOC, OP_FREE or OP_REALLOC */
     uint32_t pad;

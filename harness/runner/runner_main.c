@@ -17,6 +17,7 @@
 #include "runner_crash.h"
 #include "runner_hook.h"
 #include "runner_io.h"
+#include "runner_replay.h"
 
 static volatile struct protocol_progress *progress;
 
@@ -103,6 +104,10 @@ int main(void)
             return 0;
         if (c.op == OP_BATCH) {
             run_batch(&c);
+            continue;
+        }
+        if (c.op == OP_REPLAY) {
+            runner_replay(&c);
             continue;
         }
         struct protocol_message m = { .magic = PROTOCOL_MAGIC, .kind = MSG_ANSWER, .seq = c.seq,

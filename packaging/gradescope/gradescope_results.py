@@ -63,7 +63,7 @@ def find_submission(submission, stage, only_stage):
     return None
 
 
-def grade_stage(heapkit_dir, stage, path, timeout, work, uids, course=None):
+def grade_stage(heapkit_dir, stage, path, timeout, work, uids, course=None, leaderboard=None, several=False):
     """(tests, line for the summary) of one stage: graded from a private copy, checked."""
     n = stage['stage']
     shown = os.path.basename(path)
@@ -95,6 +95,10 @@ def grade_stage(heapkit_dir, stage, path, timeout, work, uids, course=None):
                                        f'The grader {ending.describe()}, but {why}: 0 points. '
                                        f'Please tell your instructor.')], f'report refused: {why}'
     tests, notes, summary = vr.gradescope_stage(stage, text)
+    board, board_notes = vr.gradescope_leaderboard(stage, text, several)
+    if leaderboard is not None:
+        leaderboard.extend(board)            # the perf figures, checked (validate_results)
+    notes += board_notes
     hidden = {f'stage {stage["stage"]}: {t["name"]}' for t in stage['tests'] if t.get('hidden')}
     for t in tests:
         if t['name'] in hidden:
@@ -109,8 +113,8 @@ def grade_stage(heapkit_dir, stage, path, timeout, work, uids, course=None):
     return tests, line
 
 
-def grade_all(root, assignment, uids):
-    """Every assigned stage's tests, and the summary's lines."""
+def grade_all(root, assignment, uids, leaderboard):
+    """Every assigned stage's tests, and the summary's lines; the perf figures go to leaderboard."""
     heapkit_dir = os.path.join(root, 'source', 'heapkit')
     submission = os.path.join(root, 'submission')
     stages = assignment['stages']
@@ -128,7 +132,8 @@ def grade_all(root, assignment, uids):
                     f'(or a file named {stage["folder"]}.c or stage{stage["stage"]}.c).'))
                 lines.append(f'{vr.stage_title(stage)}: no file found')
                 continue
-            stage_tests, line = grade_stage(heapkit_dir, stage, path, timeout, work, uids, course)
+            stage_tests, line = grade_stage(heapkit_dir, stage, path, timeout, work, uids, course, leaderboard,
+                                            len(stages) > 1)
             tests += stage_tests
             lines.append(f'{vr.stage_title(stage)}: {line}')
     finally:
@@ -157,12 +162,13 @@ def main(argv):
     root = args.root
     started = time.monotonic()
     assignment = {}
+    leaderboard = []
     try:
         # Read before anything of the submission runs: nothing it does later can change it.
         with open(os.path.join(root, 'source', 'heapkit-assignment.json'), encoding='utf-8') as f:
             assignment = vr.check_assignment(json.load(f))
         uids = er.runner_uid_range(assignment, args.runner_uids)
-        tests, lines = grade_all(root, assignment, uids)
+        tests, lines = grade_all(root, assignment, uids, leaderboard)
     except Exception as e:          # noqa: BLE001  (results.json must be written whatever happened)
         why = f'The autograder itself failed ({type(e).__name__}: {e}); no points were given. ' \
               f'Please tell your instructor.'
@@ -171,6 +177,7 @@ def main(argv):
         er.kill_runner_uids(er.runner_uid_range(assignment, args.runner_uids))
     results = {
         'score': sum(t['score'] for t in tests),
+        **({'leaderboard': leaderboard} if leaderboard else {}),
         'execution_time': round(time.monotonic() - started, 2),
         'output': '\n'.join(lines),
         'visibility': 'visible',
