@@ -40,20 +40,21 @@ static void *grow_heap(size_t req_bytes)
     if (req_bytes > PTRDIFF_MAX - 2 * CHUNK_UNIT)
         return NULL;                                /* rounding up would overflow */
     size_t grow_bytes = chunk_round_up(req_bytes);
-    if (current_break == NULL) {
+    char *kept_break = current_break;
+    if (kept_break == NULL) {
         /* the first malloc: ask the kernel where the break is, once (the slide's p = sbrk(0)) */
-        char *first_break = os_sbrk(0);
-        if (first_break == (void *)-1)
+        kept_break = os_sbrk(0);
+        if (kept_break == (void *)-1)
             return NULL;
-        current_break = first_break;
     }
     /* The first break of a real process need not be aligned: step over the gap once. */
-    size_t gap_bytes = (size_t)((char *)chunk_align_up(current_break) - current_break);
+    size_t gap_bytes = (size_t)((char *)chunk_align_up(kept_break) - kept_break);
     char *old_break = os_sbrk((intptr_t)(gap_bytes + grow_bytes));
     if (old_break == (void *)-1)
-        return NULL;                                /* the break stays where it was */
-    char *payload = (char *)chunk_align_up(current_break);
-    if (old_break != current_break) {
+        return NULL;    /* the break stays where it was; a failed first grow keeps nothing, so the
+                         * checker does not claim a break this stage never moved (M1) */
+    char *payload = (char *)chunk_align_up(kept_break);
+    if (old_break != kept_break) {
         /* Someone else moved the break since (a program calling sbrk itself, under LD_PRELOAD): our
          * new bytes start at their break, which may need a gap of its own before an aligned payload. */
         payload = chunk_align_up(old_break);
