@@ -261,7 +261,9 @@ def autolab_line(stage, text):
     scores, notes = {}, []
     for group, most in maxima.items():
         value = line['scores'].get(group)
-        if group not in line['scores']:
+        if group not in line['scores'] and most == 0:
+            value = 0                       # a group this stage has no points in: nothing is lost
+        elif group not in line['scores']:
             notes.append(f'{group}: the grader\'s scores line leaves it out: 0 points')
             value = 0
         elif not is_score(value) or not 0 <= value <= most:
