@@ -78,7 +78,8 @@ static void json_blocks(FILE *out, const struct demo_block *b, size_t n, const s
     fputc(']', out);
 }
 
-static void json_step(FILE *out, const struct demo_step *s, const struct last_seen *seen, unsigned ids)
+static void json_step(FILE *out, const struct demo_step *s, const struct last_seen *seen, unsigned ids,
+                      size_t unit_bytes)
 {
     char text[160];
     demo_statement(&s->h.op, text, sizeof text);
@@ -89,7 +90,7 @@ static void json_step(FILE *out, const struct demo_step *s, const struct last_se
     else if (s->h.result_null)
         snprintf(text, sizeof text, "NULL");
     else if (s->h.result_space == SPACE_HEAP)
-        snprintf(text, sizeof text, "p%u = heap start + %zu", s->h.op.id, s->h.result_offset);
+        snprintf(text, sizeof text, "p%u = heap start + %zu", s->h.op.id, s->h.result_offset / unit_bytes);
     else if (s->h.result_space == SPACE_MAP)
         snprintf(text, sizeof text, "p%u = first mapping + %zu", s->h.op.id, s->h.result_offset);
     else
@@ -147,7 +148,7 @@ static void json_run(FILE *out, const struct demo_run *run)
         const struct demo_step *s = &run->steps[i];
         if (i > 0)
             fputs(",\n", out);
-        json_step(out, s, seen, seen != NULL ? ids : 0);
+        json_step(out, s, seen, seen != NULL ? ids : 0, run->opts.unit_bytes > 1 ? run->opts.unit_bytes : 1);
         for (size_t k = 0; seen != NULL && k < s->h.block_count; k++)
             if (s->blocks[k].kind == BLOCK_USED && s->blocks[k].owner >= 0 && (unsigned)s->blocks[k].owner < ids)
                 seen[s->blocks[k].owner] = (struct last_seen){s->blocks[k].offset, s->blocks[k].bytes, true};
