@@ -78,6 +78,8 @@ static void json_blocks(FILE *out, const struct demo_block *b, size_t n, const s
     fputc(']', out);
 }
 
+static void json_lists(FILE *out, const struct demo_step *s);
+
 static void json_step(FILE *out, const struct demo_step *s, const struct last_seen *seen, unsigned ids,
                       size_t unit_bytes)
 {
@@ -115,7 +117,30 @@ static void json_step(FILE *out, const struct demo_step *s, const struct last_se
     json_blocks(out, s->blocks, s->h.block_count, s, seen, ids);
     fputs(",\"maps\":", out);
     json_blocks(out, s->maps, s->h.map_count, s, NULL, ids);
-    fputs(",\"lists\":[", out);
+    fputs(",\"lists\":", out);
+    json_lists(out, s);
+    if (s->sub_count > 0) {
+        /* the List slides' sub-steps of this call (demo_substeps.c), the last one the real picture */
+        fputs(",\"subs\":[", out);
+        for (size_t k = 0; k < s->sub_count; k++) {
+            const struct demo_step *sub = &s->subs[k];
+            fprintf(out, "%s{\"caption\":", k ? "," : "");
+            json_write_string(out, sub->caption);
+            fprintf(out, ",\"heapBytes\":%zu,\"blocks\":", sub->h.heap_bytes);
+            json_blocks(out, sub->blocks, sub->h.block_count, sub, seen, ids);
+            fputs(",\"lists\":", out);
+            json_lists(out, sub);
+            fputc('}', out);
+        }
+        fputc(']', out);
+    }
+    fputc('}', out);
+}
+
+/* The free lists or bins of s, each with its links (chunk offsets, head first). */
+static void json_lists(FILE *out, const struct demo_step *s)
+{
+    fputc('[', out);
     for (size_t l = 0; l < s->h.list_count; l++) {
         const struct demo_list *L = &s->lists[l];
         fprintf(out, "%s{\"min\":%zu,\"max\":%zu,\"cut\":%s,\"bad\":%s,\"badTarget\":%ld,\"links\":[", l ? "," : "",
@@ -125,7 +150,7 @@ static void json_step(FILE *out, const struct demo_step *s, const struct last_se
             fprintf(out, "%s%zu", k ? "," : "", s->links[L->first_link + k]);
         fputs("]}", out);
     }
-    fputs("]}", out);
+    fputc(']', out);
 }
 
 static void json_run(FILE *out, const struct demo_run *run)
