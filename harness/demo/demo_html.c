@@ -78,7 +78,10 @@ static void json_blocks(FILE *out, const struct demo_block *b, size_t n, const s
     fputc(']', out);
 }
 
-static void json_step(FILE *out, const struct demo_step *s, const struct last_seen *seen, unsigned ids)
+static void json_lists(FILE *out, const struct demo_step *s);
+
+static void json_step(FILE *out, const struct demo_step *s, const struct last_seen *seen, unsigned ids,
+                      size_t unit_bytes)
 {
     char text[160];
     demo_statement(&s->h.op, text, sizeof text);
@@ -89,7 +92,7 @@ static void json_step(FILE *out, const struct demo_step *s, const struct last_se
     else if (s->h.result_null)
         snprintf(text, sizeof text, "NULL");
     else if (s->h.result_space == SPACE_HEAP)
-        snprintf(text, sizeof text, "p%u = heap start + %zu", s->h.op.id, s->h.result_offset);
+        snprintf(text, sizeof text, "p%u = heap start + %zu", s->h.op.id, s->h.result_offset / unit_bytes);
     else if (s->h.result_space == SPACE_MAP)
         snprintf(text, sizeof text, "p%u = first mapping + %zu", s->h.op.id, s->h.result_offset);
     else
@@ -114,7 +117,30 @@ static void json_step(FILE *out, const struct demo_step *s, const struct last_se
     json_blocks(out, s->blocks, s->h.block_count, s, seen, ids);
     fputs(",\"maps\":", out);
     json_blocks(out, s->maps, s->h.map_count, s, NULL, ids);
-    fputs(",\"lists\":[", out);
+    fputs(",\"lists\":", out);
+    json_lists(out, s);
+    if (s->sub_count > 0) {
+        /* the List slides' sub-steps of this call (demo_substeps.c), the last one the real picture */
+        fputs(",\"subs\":[", out);
+        for (size_t k = 0; k < s->sub_count; k++) {
+            const struct demo_step *sub = &s->subs[k];
+            fprintf(out, "%s{\"caption\":", k ? "," : "");
+            json_write_string(out, sub->caption);
+            fprintf(out, ",\"heapBytes\":%zu,\"blocks\":", sub->h.heap_bytes);
+            json_blocks(out, sub->blocks, sub->h.block_count, sub, seen, ids);
+            fputs(",\"lists\":", out);
+            json_lists(out, sub);
+            fputc('}', out);
+        }
+        fputc(']', out);
+    }
+    fputc('}', out);
+}
+
+/* The free lists or bins of s, each with its links (chunk offsets, head first). */
+static void json_lists(FILE *out, const struct demo_step *s)
+{
+    fputc('[', out);
     for (size_t l = 0; l < s->h.list_count; l++) {
         const struct demo_list *L = &s->lists[l];
         fprintf(out, "%s{\"min\":%zu,\"max\":%zu,\"cut\":%s,\"bad\":%s,\"badTarget\":%ld,\"links\":[", l ? "," : "",
@@ -124,7 +150,7 @@ static void json_step(FILE *out, const struct demo_step *s, const struct last_se
             fprintf(out, "%s%zu", k ? "," : "", s->links[L->first_link + k]);
         fputs("]}", out);
     }
-    fputs("]}", out);
+    fputc(']', out);
 }
 
 static void json_run(FILE *out, const struct demo_run *run)
@@ -147,7 +173,7 @@ static void json_run(FILE *out, const struct demo_run *run)
         const struct demo_step *s = &run->steps[i];
         if (i > 0)
             fputs(",\n", out);
-        json_step(out, s, seen, seen != NULL ? ids : 0);
+        json_step(out, s, seen, seen != NULL ? ids : 0, run->opts.unit_bytes > 1 ? run->opts.unit_bytes : 1);
         for (size_t k = 0; seen != NULL && k < s->h.block_count; k++)
             if (s->blocks[k].kind == BLOCK_USED && s->blocks[k].owner >= 0 && (unsigned)s->blocks[k].owner < ids)
                 seen[s->blocks[k].owner] = (struct last_seen){s->blocks[k].offset, s->blocks[k].bytes, true};

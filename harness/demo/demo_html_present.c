@@ -11,6 +11,7 @@
 #include "demo_html.h"
 
 const char demo_html_present_css[] =
+    ".substep { margin: .3em 0; padding: .2em .6em; border-left: 4px solid #2d6cb9; background: #eef4fc; }\n"
     ".slide { margin: .4em 0; padding: .3em .6em; background: #fff6d6; border-left: 4px solid #e0a800; font-weight: bold; }\n"
     ".barwrap { position: relative; padding-top: 46px; }\n"
     ".barwrap.maps { padding-top: 0; }\n"
@@ -47,7 +48,8 @@ const char demo_html_present_css[] =
     "body.present .marks { font-size: 24px; }\n"
     "body.present .pos { font-size: 20px; }\n"
     "body.present .lists, body.present .node { font-size: 24px; }\n"
-    "body.present .calls, body.present .story, body.present .slide, body.present .caption { font-size: 24px; }\n"
+    "body.present .calls, body.present .story, body.present .slide, body.present .caption,\n"
+    "body.present .substep { font-size: 24px; }\n"
     "body.present svg.links .headtext { font-size: 22px; }\n"
     "body.present.view-all { font-size: 16px; }\n"
     "body.present.view-all .runs.many { grid-template-columns: repeat(3, minmax(0, 1fr)); }\n"

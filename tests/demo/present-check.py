@@ -184,7 +184,7 @@ def look(b):
     return json.loads(b.js(LOOK))
 
 
-def check_size(b, width, height, page, frag_page, geometry, logs):
+def check_size(b, width, height, page, frag_page, subs_page, geometry, logs):
     tag = f'{width}x{height}'
     t0 = time.time()
     def lap(what):
@@ -256,6 +256,16 @@ def check_size(b, width, height, page, frag_page, geometry, logs):
            f"expected 6 stages in the window with no sideways scroll, got view {s['view']}, {s['sections']} sections, "
            f"scroll {s['hscroll']}, off screen {s['off'][:5]}")
     b.screenshot(os.path.join(logs['dir'], f'demo-present-all-{tag}.png'))
+    # The List free slide's sub-steps: the remote steps through them before the next op.
+    b.goto(f'file://{subs_page}#step=6&present&anim=off')
+    seen = []
+    for key in ('PageDown', 'PageDown', 'PageDown', 'Backspace'):
+        b.key(key)
+        seen.append(b.js("document.body.getAttribute('data-step') + ':' + document.body.getAttribute('data-sub')"))
+    merged = look(b)['changes'].get('3@80')
+    result(f'{tag}/list-free-substeps', seen == ['7:1/3', '7:2/3', '7:3/3', '7:2/3'] and merged == 'merged',
+           f"expected free(p2)'s parts 1, 2, 3 of 3 then 2 again, p2's chunk merged with the next in part 2; "
+           f"got {seen}, change {merged}")
     # Internal fragmentation shaded: malloc(100) leaves 12 bytes of p1's 112-byte payload unused.
     b.goto(f'file://{frag_page}#step=1&present')
     w = look(b)['waste']
@@ -272,7 +282,9 @@ def main():
     logs = {'dir': os.path.join(build, 'test-logs')}
     os.makedirs(logs['dir'], exist_ok=True)
     try:
-        page, frag = os.path.join(work, 'all.html'), os.path.join(work, 'frag.html')
+        page, frag, subs = (os.path.join(work, name) for name in ('all.html', 'frag.html', 'subs.html'))
+        subprocess.run([heapkit, 'demo', '--lecture', '--present', '--stage', '3', '--sequence', 'list-free',
+                        '--html', subs], check=True, stdout=subprocess.DEVNULL)
         subprocess.run([heapkit, 'demo', '--lecture', '--present', '--html', page], check=True, stdout=subprocess.DEVNULL)
         subprocess.run([heapkit, 'demo', '--lecture', '--present', '--stage', '3', '--sequence', 'fragmentation',
                         '--html', frag], check=True, stdout=subprocess.DEVNULL)
@@ -284,7 +296,7 @@ def main():
         for width, height in SIZES:
             geometry = []
             try:
-                check_size(b, width, height, page, frag, geometry, logs)
+                check_size(b, width, height, page, frag, subs, geometry, logs)
             except RuntimeError as e:
                 result(f'{width}x{height}/browser', False, str(e))
             golden = os.path.join(ROOT, 'tests', 'demo', 'present', f'geometry-{width}x{height}.txt')
