@@ -23,7 +23,8 @@ import tempfile
 STAGES = ['stage1_minimal', 'stage2_pad', 'stage3_list', 'stage4_dlist', 'stage5_bins', 'stage6_mmap']
 NAMES = {'stage1_minimal': 'stage 1 (Minimal)', 'stage2_pad': 'stage 2 (Pad)', 'stage3_list': 'stage 3 (List)',
          'stage4_dlist': 'stage 4 (Doubly linked list)', 'stage5_bins': 'stage 5 (Bins)', 'stage6_mmap': 'stage 6 (VM)'}
-TIME_LIMIT = 20                 # CPU seconds a run may take (stage 3's O(n) free on python3 takes more)
+GNU_TIME = '/usr/bin/time'      # Debian's package time
+TIME_LIMIT = 10                 # CPU seconds a run may take (stage 3's O(n) free on python3 takes more)
 
 
 def programs(tmp):
@@ -40,25 +41,24 @@ def programs(tmp):
 
 
 def run_once(cmd, env):
-    """(cpu seconds, peak RSS bytes, stdout, ok) of one run, its children included."""
-    with tempfile.TemporaryFile() as out:
-        # No preexec_fn: then the child is started with vfork and its peak RSS is the program's,
-        # never a copy of ours. The CPU limit is set on it right after (its children inherit it).
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env)
-        try:
-            resource.prlimit(proc.pid, resource.RLIMIT_CPU, (TIME_LIMIT, TIME_LIMIT))
-        except (ProcessLookupError, PermissionError):
-            pass                     # it ended already
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        except ChildProcessError:
-            return None
-        proc.returncode = status
+    """(cpu seconds, peak RSS bytes, output digest, ok) of one run, its children included. The program
+    runs under GNU time (/usr/bin/time), which forks it from a small process of its own: a peak RSS
+    taken from our own wait would include the memory of this Python process, which a child inherits
+    until it execs (the kernel keeps the high-water mark across exec)."""
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile('r') as figures:
+        limit = lambda: resource.setrlimit(resource.RLIMIT_CPU, (TIME_LIMIT, TIME_LIMIT))  # noqa: E731
+        proc = subprocess.run([GNU_TIME, '-f', '%U %S %M', '-o', figures.name, *cmd], stdout=out,
+                              stderr=subprocess.DEVNULL, env=env, preexec_fn=limit)
         out.seek(0)
-        text = hashlib.sha256(out.read()).hexdigest()   # compared with the C library's run
-    if usage.ru_utime + usage.ru_stime >= TIME_LIMIT:
-        return None                  # killed at the limit (a child of gcc may have been, not gcc)
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, text, os.waitstatus_to_exitcode(status) == 0
+        digest = hashlib.sha256(out.read()).hexdigest()   # compared with the C library's run
+        try:
+            user, system, kib = figures.read().split()[-3:]
+        except ValueError:
+            return None
+    cpu = float(user) + float(system)
+    if cpu >= TIME_LIMIT:
+        return None                  # killed at the limit
+    return cpu, int(kib) * 1024, digest, proc.returncode == 0
 
 
 def measure(cmd, extra, preload, runs):
@@ -81,6 +81,9 @@ def main():
     ap.add_argument('--out', default=None)
     ap.add_argument('--runs', type=int, default=2)
     args = ap.parse_args()
+    if not os.access(GNU_TIME, os.X_OK):
+        print(f'bench_programs: {GNU_TIME} (Debian: apt-get install time) is needed for peak RSS; no table')
+        return 0
     out_dir = args.out or os.path.join(args.build, 'bench')
     os.makedirs(out_dir, exist_ok=True)
     lines = ['| program | allocator | CPU s | x C library | peak RSS MiB | x C library |',
