@@ -1,17 +1,20 @@
 # mk/bench.mk: the trace driver, the kit's trace suite and the lecture's summary table.
 #
 #   make bench                         the summary table, the scaling experiment (build/bench/scaling.svg),
-#                                      the COS 217 workloads and the targets; under 2 minutes
+#                                      the COS 217 workloads and the targets; then real programs on every
+#                                      stage (harness/bench/bench_programs.py, build/bench/programs.md)
 #   make trace STAGE=n FILES="a.rep b.rep" [RUNS=5]
 #                                      replay trace files on stage n and on the C library
 #   make traces                        regenerate tests/traces/*.rep from the generator's fixed seeds
 
 .PHONY: bench trace traces
 
-bench: $(B)/heapkit
+bench: $(B)/heapkit $(foreach s,$(STAGES),$(B)/$(s)/libheapmgr-preload.so)
 	@echo "bench: the lecture's summary table measured on tests/traces, against the C library"
 	@mkdir -p $(B)/bench
 	$(B)/heapkit bench --traces tests/traces --out $(B)/bench
+	@echo "bench: real programs (ls, sort, python3, cc1) on every stage's drop-in malloc, against the C library's"
+	python3 harness/bench/bench_programs.py --build $(B) --out $(B)/bench
 
 trace: $(B)/heapkit
 	@if [ -z "$(STAGE)" ] || [ -z "$(FILES)" ]; then \

@@ -494,10 +494,8 @@ static void run_perf_group(struct grade_result *res, const struct grade_options 
         }
     }
     for (size_t i = first_count; i < runnable; i++) {       /* 2 x runs replays, each with a fresh runner */
-        const struct item *it = res->jobs[i].arg;
         res->jobs[i].limits.wall_seconds *= 2 * grade_perf_settings(o->assignment)->runs;
         res->jobs[i].result_cap = sizeof(struct report_perf_trace);
-        (void)it;
     }
     sandbox_run_all(res->jobs + first_count, runnable - first_count, o->jobs);
     for (size_t i = runnable; i < count; i++) {
