@@ -26,17 +26,20 @@ static bool cycle_past_the_head(struct grade_ctx *t, struct heap_view *v, char *
     return true;
 }
 
-/* The last chunk of a list links to an aligned address 64 KiB past the break, where nothing is
- * mapped: reading there faults, in the runner as in a real process. */
+/* The second chunk of a list links to an aligned address 64 KiB past the break, where nothing is
+ * mapped: reading there faults, in the runner as in a real process. (The third entry, then, is the
+ * bad link: a walk that takes two links per step, as Floyd's cycle test does, reaches it with its
+ * second link of a step.) */
 static bool link_to_unmapped_memory(struct grade_ctx *t, struct heap_view *v, char *what, size_t cap)
 {
     chunk_t *head = NULL, *tail = checker_long_list_or_fail(t, v, &head);
     if (tail == NULL)
         return false;
+    chunk_t *second = chunk_next_free(head);
     chunk_t *nowhere = chunk_at(chunk_align_up((char *)os_heap_end() + 65536));
-    chunk_set_next_free(tail, nowhere);
-    snprintf(what, cap, "the last chunk of a free list (offset 0x%zx) was linked to %p, 64 KiB past the break, "
-             "where no memory is mapped (a checker that reads there faults)", off(tail), (void *)nowhere);
+    chunk_set_next_free(second, nowhere);
+    snprintf(what, cap, "the second chunk of a free list (offset 0x%zx) was linked to %p, 64 KiB past the break, "
+             "where no memory is mapped (a checker that reads there faults)", off(second), (void *)nowhere);
     return true;
 }
 
