@@ -43,9 +43,10 @@ static bool link_to_unmapped_memory(struct grade_ctx *t, struct heap_view *v, ch
     return true;
 }
 
-/* A forged free chunk of 48 bytes inside the payload of a chunk in use that lies above a list's last
- * chunk, linked after that last chunk (so stage 3's list stays in address order): its header,
- * footer and links agree, only it does not start a chunk of the heap. */
+/* A forged free chunk of 48 bytes inside the payload of a chunk in use, linked after a list's last
+ * chunk: its header, footer and links agree, only it does not start a chunk of the heap. Stage 3:
+ * the chunk in use lies above the last chunk, so the list stays in address order; stages 4-5 keep
+ * no order, and any chunk in use large enough serves. */
 static bool forge_a_chunk_at_the_list_end(struct grade_ctx *t, struct heap_view *v, char *what, size_t cap)
 {
     chunk_t *head = NULL, *tail = checker_long_list_or_fail(t, v, &head), *host = NULL;
@@ -53,7 +54,8 @@ static bool forge_a_chunk_at_the_list_end(struct grade_ctx *t, struct heap_view 
         return false;
     for (size_t i = 0; i < v->chunk_count && host == NULL; i++) {
         chunk_t *c = v->chunks[i];
-        if (chunk_is_in_use(c) && c > tail && chunk_size(c) >= 2 * CHUNK_HEADER_BYTES + CHUNK_MIN_BYTES + CHUNK_FOOTER_BYTES)
+        if (chunk_is_in_use(c) && (c > tail || t->stage->number != 3) &&
+            chunk_size(c) >= 2 * CHUNK_HEADER_BYTES + CHUNK_MIN_BYTES + CHUNK_FOOTER_BYTES)
             host = c;
     }
     if (host == NULL)
