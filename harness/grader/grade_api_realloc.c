@@ -66,7 +66,8 @@ static bool realloc_resize(struct grade_ctx *t, const size_t *sizes, size_t n)
     return blocks_finish(t, &b, ok && blocks_verify_all(t, &b));
 }
 
-/* Stages 3-5: what a realloc does not keep stays usable. A block of 64 KiB shrunk to 100 bytes
+/* Stages 3-5, on a fresh heap (no free chunk but the top, which is taken): what a realloc does not
+ * keep stays usable. A block of 64 KiB shrunk to 100 bytes
  * gives its tail back; a block of 100 bytes grown to 300 into the free 64 KiB after it takes only
  * what it needs. Either way a malloc of 60000 bytes is then served without growing the heap. */
 static bool realloc_leaves_the_rest(struct grade_ctx *t, bool shrink)
@@ -78,11 +79,22 @@ static bool realloc_leaves_the_rest(struct grade_ctx *t, bool shrink)
     struct grade_blocks b = { .ignore_alignment = true };
     size_t first = blocks_alloc(t, &b, shrink ? 65536 : 100);
     bool ok = first != SIZE_MAX;
-    if (ok && !shrink)
-        ok = blocks_alloc(t, &b, 65536) != SIZE_MAX && blocks_alloc(t, &b, 32) != SIZE_MAX && blocks_free(t, &b, 1);
-    else
-        ok = ok && blocks_alloc(t, &b, 32) != SIZE_MAX;
-    ok = ok && heap_take_top(t, &b);             /* no other free chunk could serve the malloc below */
+    if (ok && !shrink) {
+        /* 100, 65536, 100 bytes in a row, the middle one freed: the block of 100 bytes whose chunk
+         * ends where the free one starts (the first, or the last when the stage carves from the
+         * tail end of its free chunk) is the one realloc can grow in place. */
+        ok = blocks_alloc(t, &b, 65536) != SIZE_MAX && blocks_alloc(t, &b, 100) != SIZE_MAX;
+        if (ok && chunk_next_in_mem(chunk_from_mem(b.items[2].mem)) == chunk_from_mem(b.items[1].mem))
+            first = 2;
+        char *grown = ok ? b.items[first].mem : NULL;
+        ok = ok && heap_take_top(t, &b);         /* no other free chunk could serve the malloc below */
+        ok = ok && blocks_free(t, &b, 1);        /* the last block moves into slot 1 */
+        for (size_t i = 0; ok && i < b.count; i++)
+            if (b.items[i].mem == grown)
+                first = i;
+    } else {
+        ok = ok && blocks_alloc(t, &b, 32) != SIZE_MAX && heap_take_top(t, &b);
+    }
     size_t heap_before = os_stats().heap_bytes;
     ok = ok && blocks_realloc(t, &b, first, shrink ? 100 : 300) && blocks_alloc(t, &b, 60000) != SIZE_MAX;
     if (ok && os_stats().heap_bytes > heap_before)
@@ -95,13 +107,13 @@ static bool realloc_leaves_the_rest(struct grade_ctx *t, bool shrink)
 bool api_realloc_shrink(struct grade_ctx *t)
 {
     static const size_t sizes[] = { 5000, 3000, 1000, 257, 64, 17, 1 };
-    return realloc_resize(t, sizes, sizeof sizes / sizeof sizes[0]) && realloc_leaves_the_rest(t, true);
+    return realloc_leaves_the_rest(t, true) && realloc_resize(t, sizes, sizeof sizes / sizeof sizes[0]);
 }
 
 bool api_realloc_grow(struct grade_ctx *t)
 {
     static const size_t sizes[] = { 1, 24, 100, 1000, 4097, 20000, 70000 };
-    return realloc_resize(t, sizes, sizeof sizes / sizeof sizes[0]) && realloc_leaves_the_rest(t, false);
+    return realloc_leaves_the_rest(t, false) && realloc_resize(t, sizes, sizeof sizes / sizeof sizes[0]);
 }
 
 /* realloc(p, 0) gives p back and returns NULL or a unique pointer that free accepts. */

@@ -26,23 +26,27 @@ static bool cycle_past_the_head(struct grade_ctx *t, struct heap_view *v, char *
     return true;
 }
 
-/* The last chunk of a list links to an aligned address 64 KiB past the break, where nothing is
- * mapped: reading there faults, in the runner as in a real process. */
+/* The second chunk of a list links to an aligned address 64 KiB past the break, where nothing is
+ * mapped: reading there faults, in the runner as in a real process. (The third entry, then, is the
+ * bad link: a walk that takes two links per step, as Floyd's cycle test does, reaches it with its
+ * second link of a step.) */
 static bool link_to_unmapped_memory(struct grade_ctx *t, struct heap_view *v, char *what, size_t cap)
 {
     chunk_t *head = NULL, *tail = checker_long_list_or_fail(t, v, &head);
     if (tail == NULL)
         return false;
+    chunk_t *second = chunk_next_free(head);
     chunk_t *nowhere = chunk_at(chunk_align_up((char *)os_heap_end() + 65536));
-    chunk_set_next_free(tail, nowhere);
-    snprintf(what, cap, "the last chunk of a free list (offset 0x%zx) was linked to %p, 64 KiB past the break, "
-             "where no memory is mapped (a checker that reads there faults)", off(tail), (void *)nowhere);
+    chunk_set_next_free(second, nowhere);
+    snprintf(what, cap, "the second chunk of a free list (offset 0x%zx) was linked to %p, 64 KiB past the break, "
+             "where no memory is mapped (a checker that reads there faults)", off(second), (void *)nowhere);
     return true;
 }
 
-/* A forged free chunk of 48 bytes inside the payload of a chunk in use that lies above a list's last
- * chunk, linked after that last chunk (so stage 3's list stays in address order): its header,
- * footer and links agree, only it does not start a chunk of the heap. */
+/* A forged free chunk of 48 bytes inside the payload of a chunk in use, linked after a list's last
+ * chunk: its header, footer and links agree, only it does not start a chunk of the heap. Stage 3:
+ * the chunk in use lies above the last chunk, so the list stays in address order; stages 4-5 keep
+ * no order, and any chunk in use large enough serves. */
 static bool forge_a_chunk_at_the_list_end(struct grade_ctx *t, struct heap_view *v, char *what, size_t cap)
 {
     chunk_t *head = NULL, *tail = checker_long_list_or_fail(t, v, &head), *host = NULL;
@@ -50,7 +54,8 @@ static bool forge_a_chunk_at_the_list_end(struct grade_ctx *t, struct heap_view 
         return false;
     for (size_t i = 0; i < v->chunk_count && host == NULL; i++) {
         chunk_t *c = v->chunks[i];
-        if (chunk_is_in_use(c) && c > tail && chunk_size(c) >= 2 * CHUNK_HEADER_BYTES + CHUNK_MIN_BYTES + CHUNK_FOOTER_BYTES)
+        if (chunk_is_in_use(c) && (c > tail || t->stage->number != 3) &&
+            chunk_size(c) >= 2 * CHUNK_HEADER_BYTES + CHUNK_MIN_BYTES + CHUNK_FOOTER_BYTES)
             host = c;
     }
     if (host == NULL)

@@ -12,12 +12,13 @@
 
 static size_t off(const void *p) { return chunk_offset(os_heap_start(), p); }
 
-/* Allocates blocks of the given payload sizes, each followed by a small guard, and frees the blocks
- * but not the guards: free chunks that cannot coalesce. */
+/* Allocates a small guard, then blocks of the given payload sizes, each followed by a guard, and
+ * frees the blocks but not the guards: free chunks that cannot coalesce, whichever end of a free
+ * chunk the stage carves a block from (the first guard keeps the last block off a free chunk). */
 bool free_chunks_of(struct grade_ctx *t, struct grade_blocks *guards, const size_t *sizes, size_t n)
 {
     struct grade_blocks holes = { .ignore_alignment = true };
-    bool ok = true;
+    bool ok = blocks_alloc(t, guards, 32) != SIZE_MAX;
     for (size_t i = 0; i < n && ok; i++)
         ok = blocks_alloc(t, &holes, sizes[i]) != SIZE_MAX && blocks_alloc(t, guards, 32) != SIZE_MAX;
     return blocks_finish(t, &holes, ok);

@@ -312,7 +312,7 @@ def check_autolab(ctx, hb):
         f.write(broken_allocator())
     direct = ctx.run([ctx.heapkit, 'grade', '--stage', '4', '--src', plain, '--format', 'autolab'], timeout=300)
     honest = scores_total((direct.stdout.strip().splitlines() or [''])[-1])
-    forged = '{"scores": {"api": 54, "lecture": 30, "workload": 51, "checker": 36}, "scoreboard": [171, 53]}'
+    forged = '{"scores": {"api": 48, "lecture": 30, "workload": 51, "checker": 45, "robust": 12}, "scoreboard": [186, 58]}'
     # (case, handin, the totals it may get): a trick earns what its allocator earns, or 0 where the
     # trick itself is the failure.
     cases = (('correct', open(STAGE4_REF).read(), (ref['max_score'],)), ('broken', ctx.broken_c, (0,)),

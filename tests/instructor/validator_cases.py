@@ -127,9 +127,7 @@ def check_autolab(emit):
     line, notes = vr.autolab_line(STAGE, report)
     emit(json.dumps(line) == GOOD_LINE and notes == [], 'validators.autolab_correct_line_passes_unchanged',
          f'expected {GOOD_LINE} and no notes; got {json.dumps(line)} {notes}')
-    def scores(api, lecture):   # Autolab's keys as the grader writes them: every standard group
-        return {'api': api, 'lecture': lecture, 'workload': 0, 'checker': 0, 'robust': 0}
-    zero = {'scores': scores(0, 0), 'scoreboard': [0, 0]}
+    zero = {'scores': {'api': 0, 'lecture': 0, 'workload': 0, 'checker': 0, 'robust': 0}, 'scoreboard': [0, 0]}
     cases = [   # (name, last line, the scores expected, or None for the zero line)
         ('extra_key', GOOD_LINE.replace('"checker": 0', '"checker": 0, "bonus": 999'), None),
         ('duplicated_key', GOOD_LINE.replace('"api": 3', '"api": 0, "api": 3'), None),
@@ -137,11 +135,11 @@ def check_autolab(emit):
         ('truncated_line', GOOD_LINE[:30], None),
         ('not_a_scores_line', 'all tests passed', None),
         ('unexpected_top_level_key', GOOD_LINE[:-1] + ', "total": 99}', None),
-        ('missing_key', GOOD_LINE.replace('"lecture": 5, ', ''), scores(3, 0)),
-        ('score_above_group_max', GOOD_LINE.replace('"api": 3', '"api": 4'), scores(0, 5)),
-        ('negative_score', GOOD_LINE.replace('"lecture": 5', '"lecture": -5'), scores(3, 0)),
-        ('string_score', GOOD_LINE.replace('"api": 3', '"api": "3"'), scores(0, 5)),
-        ('forged_scoreboard_total', GOOD_LINE.replace('[8, 2]', '[999, 2]'), scores(3, 5)),
+        ('missing_key', GOOD_LINE.replace('"lecture": 5, ', ''), {'api': 3, 'lecture': 0, 'workload': 0, 'checker': 0, 'robust': 0}),
+        ('score_above_group_max', GOOD_LINE.replace('"api": 3', '"api": 4'), {'api': 0, 'lecture': 5, 'workload': 0, 'checker': 0, 'robust': 0}),
+        ('negative_score', GOOD_LINE.replace('"lecture": 5', '"lecture": -5'), {'api': 3, 'lecture': 0, 'workload': 0, 'checker': 0, 'robust': 0}),
+        ('string_score', GOOD_LINE.replace('"api": 3', '"api": "3"'), {'api': 0, 'lecture': 5, 'workload': 0, 'checker': 0, 'robust': 0}),
+        ('forged_scoreboard_total', GOOD_LINE.replace('[8, 2]', '[999, 2]'), {'api': 3, 'lecture': 5, 'workload': 0, 'checker': 0, 'robust': 0}),
     ]
     for name, last, want in cases:
         line, notes = vr.autolab_line(STAGE, 'report text\n' + last + '\n')
