@@ -8,16 +8,16 @@
 
 .PHONY: bench trace traces
 
-bench: $(B)/heapkit
+bench: $(B)/heapkit $(B)/heapkit-lab
 	@echo "bench: the lecture's summary table measured on tests/traces, against the C library"
 	@mkdir -p $(B)/bench
 	$(B)/heapkit bench --traces tests/traces --out $(B)/bench
 
-trace: $(B)/heapkit
+trace: $(B)/heapkit $(if $(SRC),$(LAB_MAIN_OBJS),$(LAB_FOR_STAGE))
 	@if [ -z "$(STAGE)" ] || [ -z "$(FILES)" ]; then \
 	    echo "usage: make trace STAGE=n FILES=\"trace.rep ...\" [RUNS=5]"; exit 2; fi
 	@echo "trace: replaying $(FILES) on stage $(STAGE) and on the C library"
-	$(B)/heapkit trace --stage $(STAGE) $(if $(RUNS),--runs $(RUNS)) $(if $(SRC),--src $(SRC)) $(FILES)
+	$(if $(SRC),,$(LAB_ENV)) $(B)/heapkit trace --stage $(STAGE) $(if $(RUNS),--runs $(RUNS)) $(if $(SRC),--src $(SRC)) $(FILES)
 
 traces:
 	@echo "traces: writing tests/traces/*.rep from tools/gentraces.py's fixed seeds"

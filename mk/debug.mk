@@ -15,8 +15,7 @@
 
 .PHONY: debug memcheck asan debug-need-stage
 
-# STAGE=n names the stage's folder (1-8, or buddy and slab).
-DEBUG_FOLDER = $(if $(filter 1 2 3 4 5 6 7 8,$(STAGE)),$(word $(STAGE),$(ALL_STAGES)),$(if $(filter buddy slab,$(STAGE)),beyond/$(STAGE)))
+DEBUG_FOLDER = $(STAGE_FOLDER)
 DEBUG_SOURCE = $(or $(SRC),$(DEBUG_FOLDER)/heapmgr.c)
 # One build per source: a submitted file's path, flattened, names its folder.
 DEBUG_TAG    = $(if $(SRC),src$(subst /,_,$(abspath $(SRC))),$(subst /,_,$(DEBUG_FOLDER)))

@@ -146,6 +146,12 @@ bool api_seam_fails_on_first_malloc(struct grade_ctx *t)
     struct grade_blocks b = { .ignore_alignment = true };
     struct foreign f = { .count = 0 };
     bool ok = malloc_failing(t, &b, &f, 100, 1);
+    /* The seam works again: the next malloc must give a block (so that a stub returning NULL to
+     * every call does not pass a test about coping with failure). */
+    char *mem = ok ? g_malloc(t, 100) : NULL;
+    if (ok && mem == NULL)
+        ok = grade_fail_alloc(t, "malloc(100) after the failed one, with the seam working again", 100);
+    ok = ok && adopt(t, &b, &f, mem, 100, "malloc(100)");
     grade_phase(t, "after another user of the heap moved the break");
     ok = ok && take_foreign(t, &f, 24) && malloc_failing(t, &b, &f, 100, 2);
     ok = ok && take_foreign(t, &f, 16);
