@@ -10,7 +10,7 @@
 # Every variable a make command line may set: any other is a typo (STAGES=4 for STAGE=4) and stops
 # make before it does anything, rather than grading all six stages in silence. Each part's mk/*.mk
 # names its own variables in its header; new ones go here too.
-KNOWN_VARS := B CC CFLAGS RUNNER_CFLAGS STAGE SRC FORMAT OUT ONLY TIMEOUT FIT DUMP TEST GDB_BATCH \
+KNOWN_VARS := B CC CFLAGS RUNNER_CFLAGS STAGE SRC FORMAT OUT ONLY TIMEOUT FIT DUMP TEST GDB_BATCH STOP \
               SEQUENCE FILE HTML STEP LIST FILES RUNS CMD FULL ASSIGN ASSIGNMENT DIST \
               SUITES SUITE_JOBS SUITE_TIMEOUT
 COMMAND_LINE_VARS := $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
