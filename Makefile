@@ -9,14 +9,18 @@
 
 # Every variable a make command line may set: any other is a typo (STAGES=4 for STAGE=4) and stops
 # make before it does anything, rather than grading all six stages in silence. Each part's mk/*.mk
-# names its own variables in its header; new ones go here too.
+# names its own variables in its header; new ones go here too. Only a make run by a person is
+# checked (MAKELEVEL 0): a make that runs this one (Autolab's autograde Makefile) passes its own
+# command line's variables down, which are not ours to judge.
 KNOWN_VARS := B CC CFLAGS RUNNER_CFLAGS STAGE SRC FORMAT OUT ONLY TIMEOUT FIT DUMP TEST GDB_BATCH STOP \
               SEQUENCE FILE HTML STEP LIST FILES RUNS CMD FULL ASSIGN ASSIGNMENT DIST \
               SUITES SUITE_JOBS SUITE_TIMEOUT
 COMMAND_LINE_VARS := $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
 UNKNOWN_VARS := $(filter-out $(KNOWN_VARS),$(COMMAND_LINE_VARS))
+ifeq ($(MAKELEVEL),0)
 ifneq ($(UNKNOWN_VARS),)
 $(error unknown make variable$(if $(word 2,$(UNKNOWN_VARS)),s) $(UNKNOWN_VARS): the ones this Makefile reads are $(KNOWN_VARS) (STAGE=4, not STAGES=4))
+endif
 endif
 
 CC      ?= cc
