@@ -7,6 +7,22 @@
 #
 # Each part of the kit keeps its own targets in mk/<part>.mk, included at the end.
 
+# Every variable a make command line may set: any other is a typo (STAGES=4 for STAGE=4) and stops
+# make before it does anything, rather than grading all six stages in silence. Each part's mk/*.mk
+# names its own variables in its header; new ones go here too. Only a make run by a person is
+# checked (MAKELEVEL 0): a make that runs this one (Autolab's autograde Makefile) passes its own
+# command line's variables down, which are not ours to judge.
+KNOWN_VARS := B CC CFLAGS RUNNER_CFLAGS STAGE SRC FORMAT OUT ONLY TIMEOUT FIT DUMP TEST GDB_BATCH STOP \
+              SEQUENCE FILE HTML STEP LIST FILES RUNS CMD FULL ASSIGN ASSIGNMENT DIST \
+              SUITES SUITE_JOBS SUITE_TIMEOUT
+COMMAND_LINE_VARS := $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
+UNKNOWN_VARS := $(filter-out $(KNOWN_VARS),$(COMMAND_LINE_VARS))
+ifeq ($(MAKELEVEL),0)
+ifneq ($(UNKNOWN_VARS),)
+$(error unknown make variable$(if $(word 2,$(UNKNOWN_VARS)),s) $(UNKNOWN_VARS): the ones this Makefile reads are $(KNOWN_VARS) (STAGE=4, not STAGES=4))
+endif
+endif
+
 CC      ?= cc
 # DWARF 4: the valgrind of Debian 12 cannot read the DWARF 5 that clang 14 writes by default.
 CFLAGS  ?= -O2 -g -gdwarf-4
@@ -19,6 +35,8 @@ STAGES := stage1_minimal stage2_pad stage3_list stage4_dlist stage5_bins stage6_
 BEYOND := beyond/buddy beyond/slab
 ALL_STAGES := $(STAGES) $(BEYOND)
 B      ?= build
+# The folder STAGE=n names (1-8, or buddy and slab), for the commands that need only that stage.
+STAGE_FOLDER = $(if $(filter 1 2 3 4 5 6 7 8,$(STAGE)),$(word $(STAGE),$(ALL_STAGES)),$(if $(filter buddy slab,$(STAGE)),beyond/$(STAGE)))
 
 # What a stage exports to the harness, renamed stageN_heapmgr_* so six stages fit in one program: the
 # "export" lines of common/contract.list (which also names the public headers a submission may use).
@@ -98,6 +116,18 @@ $(B)/heapkit-lab: $(LAB_MAIN_OBJS) $(B)/harness/libharness.a $(foreach s,$(ALL_S
 	$(CC) $(ALLFLAGS) -o $@ $(LAB_MAIN_OBJS) $(foreach s,$(ALL_STAGES),$(B)/$(s)/stage.o) $(B)/harness/libharness.a \
 	      $(B)/common/libcommon-sim.a -lm $(SECCOMP_LIBS) $(CJSON_LIBS)
 
+# A lab of one stage (make demo, trace, run STAGE=n): the other stages need not compile. heapkit runs
+# it when HEAPKIT_LAB names it (harness/cli/main.c); LAB_FOR_STAGE is the lab those commands need.
+$(B)/lab/%/heapkit-lab: $(LAB_MAIN_OBJS) $(B)/harness/libharness.a $(B)/common/libcommon-sim.a
+	@mkdir -p $(@D)
+	$(CC) $(ALLFLAGS) -o $@ $(LAB_MAIN_OBJS) $(B)/$(subst __,/,$*)/stage.o $(B)/harness/libharness.a \
+	      $(B)/common/libcommon-sim.a -lm $(SECCOMP_LIBS) $(CJSON_LIBS)
+LAB_FOR_STAGE = $(if $(STAGE_FOLDER),$(B)/lab/$(subst /,__,$(STAGE_FOLDER))/heapkit-lab,$(B)/heapkit-lab)
+ifneq ($(STAGE_FOLDER),)
+$(B)/lab/$(subst /,__,$(STAGE_FOLDER))/heapkit-lab: $(B)/$(STAGE_FOLDER)/stage.o
+endif
+LAB_ENV = HEAPKIT_LAB=$(LAB_FOR_STAGE)
+
 # The runner library: the runner's loop and seam, and the kit's code a stage may call (calloc on top
 # of the contract, the generic heap walk). A stage's runner is its heapmgr.o linked statically with it.
 $(B)/runner/librunner.a: $(RUNNER_OBJS) $(B)/runner/common/alloc_extra.o $(B)/runner/common/heapwalk.o
@@ -135,7 +165,15 @@ include $(sort $(wildcard mk/*.mk))
 .PHONY: test-programs
 test-programs: $(TEST_PROGS)
 
+# A student's handout has no tests/suites (the kit's own tests, with the broken allocators they must
+# catch): there, make test says what to run instead and builds nothing.
+ifneq ($(wildcard tests/suites),)
 test: all test-programs
 	@tests/run-suites
+else
+test:
+	@echo "make test: the kit's own test suite (tests/suites/) is the instructors' and not in this handout;"
+	@echo "           your tests are make grade STAGE=n (README.md lists the commands)"
+endif
 
 .SECONDARY:

@@ -9,18 +9,18 @@
 
 .PHONY: bench trace traces
 
-bench: $(B)/heapkit $(foreach s,$(STAGES),$(B)/$(s)/libheapmgr-preload.so)
+bench: $(B)/heapkit $(B)/heapkit-lab $(foreach s,$(STAGES),$(B)/$(s)/libheapmgr-preload.so)
 	@echo "bench: the lecture's summary table measured on tests/traces, against the C library"
 	@mkdir -p $(B)/bench
 	$(B)/heapkit bench --traces tests/traces --out $(B)/bench
 	@echo "bench: real programs (ls, sort, python3, cc1) on every stage's drop-in malloc, against the C library's"
 	python3 harness/bench/bench_programs.py --build $(B) --out $(B)/bench
 
-trace: $(B)/heapkit
+trace: $(B)/heapkit $(if $(SRC),$(LAB_MAIN_OBJS),$(LAB_FOR_STAGE))
 	@if [ -z "$(STAGE)" ] || [ -z "$(FILES)" ]; then \
 	    echo "usage: make trace STAGE=n FILES=\"trace.rep ...\" [RUNS=5]"; exit 2; fi
 	@echo "trace: replaying $(FILES) on stage $(STAGE) and on the C library"
-	$(B)/heapkit trace --stage $(STAGE) $(if $(RUNS),--runs $(RUNS)) $(if $(SRC),--src $(SRC)) $(FILES)
+	$(if $(SRC),,$(LAB_ENV)) $(B)/heapkit trace --stage $(STAGE) $(if $(RUNS),--runs $(RUNS)) $(if $(SRC),--src $(SRC)) $(FILES)
 
 traces:
 	@echo "traces: writing tests/traces/*.rep from tools/gentraces.py's fixed seeds"

@@ -3,6 +3,8 @@
 #   make debug STAGE=n TEST=name [SRC=file.c]      the test under gdb, stopped at the first line of the
 #                                                  stage's call in the failing operation; `heap` prints
 #                                                  the chunks (tools/gdb/heapkit.py)
+#   make debug ... STOP=k                          stopped at operation k instead (the call before a failure
+#                                                  found after it, say)
 #   make memcheck STAGE=n TEST=name [SRC=file.c]   the test under valgrind: reads and writes past the
 #                                                  break or into the program's blocks, at your line
 #   make asan STAGE=n [TEST=name] [SRC=file.c]     the same watch with AddressSanitizer (every test
@@ -15,8 +17,7 @@
 
 .PHONY: debug memcheck asan debug-need-stage
 
-# STAGE=n names the stage's folder (1-8, or buddy and slab).
-DEBUG_FOLDER = $(if $(filter 1 2 3 4 5 6 7 8,$(STAGE)),$(word $(STAGE),$(ALL_STAGES)),$(if $(filter buddy slab,$(STAGE)),beyond/$(STAGE)))
+DEBUG_FOLDER = $(STAGE_FOLDER)
 DEBUG_SOURCE = $(or $(SRC),$(DEBUG_FOLDER)/heapmgr.c)
 # One build per source: a submitted file's path, flattened, names its folder.
 DEBUG_TAG    = $(if $(SRC),src$(subst /,_,$(abspath $(SRC))),$(subst /,_,$(DEBUG_FOLDER)))
@@ -41,7 +42,7 @@ $(ASAN_RUNNER): $(DEBUG_SOURCE) $(DEBUG_RUNNER_SRCS) $(HARNESS_HDRS) $(COMMON_HD
 endif
 
 debug: debug-need-stage $(B)/heapkit $(DEBUG_RUNNER)
-	@tools/debug gdb $(DEBUG_ARGS) --runner $(DEBUG_RUNNER) $(if $(GDB_BATCH),--batch $(GDB_BATCH))
+	@tools/debug gdb $(DEBUG_ARGS) --runner $(DEBUG_RUNNER) $(if $(GDB_BATCH),--batch $(GDB_BATCH)) $(if $(STOP),--stop $(STOP))
 
 memcheck: debug-need-stage $(B)/heapkit $(DEBUG_RUNNER)
 	@tools/debug memcheck $(DEBUG_ARGS) --runner $(DEBUG_RUNNER)

@@ -16,6 +16,8 @@ DEMO_ARGS = $(if $(STAGE),--stage $(STAGE)) $(if $(SRC),--src $(SRC)) $(if $(SEQ
             $(if $(FILE),--file $(FILE)) $(if $(HTML),--html $(HTML)) $(if $(STEP),--step) \
             $(if $(LIST),--list) $(if $(LECTURE),--lecture) $(if $(PRESENT),--present)
 
-demo: $(B)/heapkit
+# One stage: its own lab (LAB_FOR_STAGE, the Makefile), so that another stage that does not compile
+# does not block it; SRC: the file is built for the lab by heapkit itself.
+demo: $(B)/heapkit $(if $(SRC),$(LAB_MAIN_OBJS),$(LAB_FOR_STAGE))
 	@echo "demo: $(B)/heapkit demo $(strip $(DEMO_ARGS))"
-	@$(B)/heapkit demo $(DEMO_ARGS)
+	@$(if $(SRC),,$(LAB_ENV)) $(B)/heapkit demo $(DEMO_ARGS)

@@ -17,7 +17,9 @@ DIST ?= dist
 
 .PHONY: handout coverage gradescope autolab classroom instructor-need-assign
 
+# The packages' templates (packaging/) stay with the instructors: a student's handout has none.
 instructor-need-assign:
+	@test -d packaging || { echo 'make $(MAKECMDGOALS): this is a student handout: the packages and the handout are made in the instructors'"'"' kit (packaging/ is not here)'; exit 2; }
 	@test -n "$(strip $(ASSIGN)$(ASSIGNMENT))" || { echo 'usage: make $(MAKECMDGOALS) ASSIGN="4 5" or ASSIGNMENT=course.json   (the stages students write)'; exit 2; }
 
 INSTRUCTOR_ARGS = $(if $(strip $(ASSIGN)),--assign "$(ASSIGN)") $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))

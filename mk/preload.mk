@@ -51,7 +51,7 @@ $(B)/tests/preload/%: tests/preload/%.c
 TEST_PROGS += $(B)/tests/preload/api_test $(B)/tests/preload/map_holes
 
 .PHONY: run
-run: $(B)/heapkit $(if $(filter 1 2 3 4 5 6 7 8,$(STAGE)),$(B)/$(word $(STAGE),$(ALL_STAGES))/libheapmgr-preload.so) \
+run: $(B)/heapkit $(LAB_FOR_STAGE) $(if $(filter 1 2 3 4 5 6 7 8,$(STAGE)),$(B)/$(word $(STAGE),$(ALL_STAGES))/libheapmgr-preload.so) \
      $(if $(filter buddy slab,$(STAGE)),$(B)/beyond/$(STAGE)/libheapmgr-preload.so)
 	@test -n "$(STAGE)" -a -n "$(CMD)" || { echo 'usage: make run STAGE=n CMD="command args..."'; exit 2; }
-	$(B)/heapkit run --stage $(STAGE) -- $(CMD)
+	$(LAB_ENV) $(B)/heapkit run --stage $(STAGE) -- $(CMD)

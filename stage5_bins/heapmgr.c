@@ -27,7 +27,9 @@
  *     2. Look in the bin of its size (find_fit): an exact bin's head fits exactly; in a class take
  *        the best fit among its first LARGE_SCAN_LIMIT members. Nothing there: the bitmap gives
  *        the first non-empty bin above, and every chunk in it fits.
- *     3. None: grow the heap by what a free last chunk lacks (at least 1/2^GROW_SHIFT of the heap,
+ *     3. None: a free last chunk (the one ending at the break) that fits is taken as it is, the
+ *        break unmoved (it may sit in a class behind smaller members the scan never reached).
+ *        Else grow the heap by what the free last chunk lacks (at least 1/2^GROW_SHIFT of the heap,
  *        rounded up to MIN_GROW_BYTES) and give the new chunk to the bins as free does (which
  *        coalesces it with a free last chunk): the chunk that comes back fits.
  *     4. Unlink the chunk. Too big: split it; the front becomes the used chunk and the tail goes

@@ -14,7 +14,8 @@
 #include "commands.h"
 #include "dispatch.h"
 
-/* Runs the same command line in heapkit-lab, found beside this program. */
+/* Runs the same command line in heapkit-lab, found beside this program, or the lab HEAPKIT_LAB names
+ * (the Makefile's lab of one stage, so that a stage that does not compile blocks only itself). */
 static int in_lab(int argc, char **argv)
 {
     (void)argc;
@@ -28,6 +29,11 @@ static int in_lab(int argc, char **argv)
     char *slash = strrchr(self, '/');
     *slash = '\0';
     snprintf(lab, sizeof lab, "%s/heapkit-lab", self);
+    const char *chosen = getenv("HEAPKIT_LAB");
+    if (chosen != NULL && chosen[0] != '\0') {
+        snprintf(lab, sizeof lab, "%s", chosen);
+        setenv("HEAPKIT_BUILD", self, 0);            /* the lab's own folder is not the build folder */
+    }
     argv[-1] = "heapkit-lab";                        /* argv[0] is the command: keep it as argv[1] */
     execv(lab, argv - 1);
     fprintf(stderr, "heapkit: cannot run %s: %s (run make)\n", lab, strerror(errno));

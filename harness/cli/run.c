@@ -80,9 +80,15 @@ static int parse_options(int argc, char **argv, struct run_options *opt)
     return 0;
 }
 
-/* The folder that holds this program (build/), from /proc/self/exe. */
+/* The build folder: HEAPKIT_BUILD when heapkit set it (a lab of one stage lives below build/),
+ * else the folder that holds this program, from /proc/self/exe. */
 static bool own_folder(char *folder, size_t folder_bytes)
 {
+    const char *build = getenv("HEAPKIT_BUILD");
+    if (build != NULL && build[0] != '\0') {
+        snprintf(folder, folder_bytes, "%s", build);
+        return true;
+    }
     ssize_t n = readlink("/proc/self/exe", folder, folder_bytes - 1);
     if (n <= 0)
         return false;

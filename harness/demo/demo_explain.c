@@ -232,6 +232,17 @@ static void explain_chunk_malloc(const struct demo_run *run, const struct demo_s
         say_placement(st, c, lo, hi, f != NULL);
 }
 
+/* A free chunk right before or right after F in the picture s, or NULL. */
+static const struct demo_block *free_neighbour(const struct demo_step *s, const struct demo_block *F)
+{
+    for (size_t i = 0; i < s->h.block_count; i++) {
+        const struct demo_block *n = &s->blocks[i];
+        if (n->kind == BLOCK_FREE && (n->offset + n->bytes == F->offset || F->offset + F->bytes == n->offset))
+            return n;
+    }
+    return NULL;
+}
+
 /* free, or the old chunk of a moving realloc, on stages 3-5. */
 static void explain_chunk_free(const struct demo_run *run, const struct demo_step *b, const struct demo_step *a,
                                unsigned id, struct story *st)
@@ -257,6 +268,8 @@ static void explain_chunk_free(const struct demo_run *run, const struct demo_ste
         say(st, "coalesced with the previous chunk into %s %zu-byte chunk", a_or_an(F->bytes), F->bytes);
     else if (with_next)
         say(st, "coalesced with the next chunk into %s %zu-byte chunk", a_or_an(F->bytes), F->bytes);
+    else if (free_neighbour(a, F) != NULL)      /* a free chunk beside it, and still two chunks */
+        say(st, "marked free but NOT coalesced with the free chunk at offset %zu beside it", free_neighbour(a, F)->offset);
     else
         say(st, "marked free; no free neighbour to coalesce with");
 

@@ -79,6 +79,8 @@ struct demo_walk {
     size_t first_bad;            /* where the tiling broke, as a heap offset */
     char tiling_problem[80];     /* heap_walk's words for what was wrong there */
     size_t footer_mismatches, adjacent_free_pairs;
+    size_t mismatch_offset;      /* the first chunk whose footer differs (SIZE_MAX: none) ... */
+    size_t mismatch_header, mismatch_footer;   /* ... and the sizes its header and footer give */
 };
 
 /* The fixed part of one step; the arrays follow it in the child's result. */

@@ -53,6 +53,12 @@ static int visit_chunk(chunk_t *c, void *arg)
 {
     struct demo_snapshot *sn = arg;
     bool is_free = chunk_is_free(c);
+    struct demo_walk *w = &sn->s.h.walk;
+    if (w->mismatch_offset == SIZE_MAX && chunk_footer(c)->size != chunk_size(c)) {
+        w->mismatch_offset = chunk_offset(sn->heap_start, c);      /* named in the picture's warning */
+        w->mismatch_header = chunk_size(c);
+        w->mismatch_footer = chunk_footer(c)->size;
+    }
     int owner = is_free ? -1 : owner_of(sn->ch, chunk_to_mem(c));
     add_block(sn, (struct demo_block){
         .offset = chunk_offset(sn->heap_start, c),
@@ -167,6 +173,7 @@ void demo_take_snapshot(struct demo_snapshot *sn, struct demo_child *ch)
     s->h.block_count = s->h.blocks_omitted = s->h.map_count = s->h.maps_omitted = 0;
     s->h.list_count = s->h.link_count = s->h.lists_omitted = s->h.unlisted_free = 0;
     memset(&s->h.walk, 0, sizeof s->h.walk);
+    s->h.walk.mismatch_offset = SIZE_MAX;
     sn->free_count = 0;
     sn->ch = ch;
     sn->heap_start = os_heap_start();

@@ -3,6 +3,7 @@
  */
 #include "demo_model.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 void demo_statement(const struct trace_op *op, char *buf, size_t cap)
@@ -42,6 +43,9 @@ void demo_walk_text(const struct demo_walk *w, char *buf, size_t cap)
         snprintf(buf, cap, "%s", "");
     else if (w->tiling_broken)
         snprintf(buf, cap, "%s at offset %zu", w->tiling_problem, w->first_bad);
+    else if (w->footer_mismatches > 0 && w->mismatch_offset != SIZE_MAX)
+        snprintf(buf, cap, "%zu footer(s) differ from their header, first the chunk at offset %zu (header %zu bytes, "
+                 "footer %zu)", w->footer_mismatches, w->mismatch_offset, w->mismatch_header, w->mismatch_footer);
     else if (w->footer_mismatches > 0)
         snprintf(buf, cap, "%zu footer(s) differ from their header", w->footer_mismatches);
     else if (w->adjacent_free_pairs > 0)

@@ -39,7 +39,7 @@ static void usage(FILE *out)
     fputs("usage: heapkit grade [--stage N] [--src FILE] [--format text|json|tap|gradescope|autolab] [--out PATH]\n"
           "                     [--only GLOB[,GLOB...]] [--jobs N] [--timeout SECONDS] [--memory MIB] [--quick]\n"
           "                     [--list] [--assignment FILE] [--fit first|next|best|worst] [--first-failure]\n"
-          "  --stage N     grade stage N (1-6); without it, all six reference stages\n"
+          "  --stage N     grade stage N (1-6); without it, all six stages (the assignment's, with --assignment)\n"
           "  --src FILE    grade FILE (a stage's heapmgr.c) as stage N, built in its own folder\n"
           "  --format F    text (default), json, tap, gradescope (results.json), autolab\n"
           "  --out PATH    write the report to PATH instead of stdout\n"

@@ -92,7 +92,7 @@ static void print_one_stage(FILE *out, const struct report *r, const struct repo
 
 static void print_table(FILE *out, const struct report *r, const struct palette *c)
 {
-    fprintf(out, "heapkit grade: the %zu reference stages\n\n", r->stage_count);
+    fprintf(out, "heapkit grade: the %zu stages\n\n", r->stage_count);
     fprintf(out, "  %-5s  %-20s  %12s  %12s\n", "stage", "lecture name", "tests passed", "points");
     for (size_t i = 0; i < r->stage_count; i++) {
         const struct report_stage *s = &r->stages[i];
