@@ -474,6 +474,24 @@ static const char *perf_gate(const struct grade_result *res, size_t first_count,
     return why;
 }
 
+/* On a terminal, one line on stderr while the tests run ("grading: 23 of 53 tests, 2 failed so
+ * far"), rewritten in place and cleared once they have all ended. Never when stderr is a file or a
+ * pipe (engines, the kit's tests), and never under a debugger, which has the terminal. */
+static void show_progress(size_t ended, size_t count, size_t not_passed, void *what)
+{
+    fprintf(stderr, "\r\033[Kgrading: %zu of %zu %s", ended, count, (const char *)what);
+    if (not_passed > 0)
+        fprintf(stderr, ", %zu failed so far", not_passed);
+    if (ended == count)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+static bool progress_wanted(const struct grade_options *o)
+{
+    return o->under == NULL && isatty(STDERR_FILENO);
+}
+
 /* The jobs from first_count on are the perf group's, in plan order; they run now (the gated ones get
  * their message instead), then each stage's perf.index is computed from its perf.<trace> results. The
  * jobs are then put back in plan order. */
@@ -551,8 +569,11 @@ int grade_run(const struct grade_options *o, struct grade_result *res)
     for (size_t i = first_count, k = 0; k < count; k++)
         if (is_perf(&res->plan->items[k]))
             res->jobs[i++].arg = &res->plan->items[k];
+    sandbox_set_progress(progress_wanted(o) ? show_progress : NULL, "tests");
     sandbox_run_all(res->jobs, first_count, o->under != NULL ? 1 : o->jobs);
+    sandbox_set_progress(progress_wanted(o) ? show_progress : NULL, "perf replays");
     run_perf_group(res, o, first_count);
+    sandbox_set_progress(NULL, NULL);
 
     if (!build_report(&res->report, res->plan, res->jobs, stages, stage_count, o->src))
         return refuse(res, "%s", "out of memory");

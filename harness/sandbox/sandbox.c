@@ -500,6 +500,24 @@ static void reap_orphans(void)
     }
 }
 
+static sandbox_progress_fn progress_fn;
+static void *progress_arg;
+
+void sandbox_set_progress(sandbox_progress_fn fn, void *arg)
+{
+    progress_fn = fn;
+    progress_arg = arg;
+}
+
+/* One more job of job_count has ended: counted, and told to the progress function if there is one. */
+static void job_ended(const struct sandbox_job *job, size_t *ended, size_t *not_passed, size_t job_count)
+{
+    (*ended)++;
+    *not_passed += job->outcome != SANDBOX_PASS;
+    if (progress_fn != NULL)
+        progress_fn(*ended, job_count, *not_passed, progress_arg);
+}
+
 void sandbox_run_all(struct sandbox_job *jobs, size_t job_count, unsigned parallel)
 {
     prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -511,18 +529,21 @@ void sandbox_run_all(struct sandbox_job *jobs, size_t job_count, unsigned parall
         fprintf(stderr, "heapkit: out of memory starting the tests\n");
         exit(2);
     }
-    size_t next = 0, active = 0;
+    size_t next = 0, active = 0, ended = 0, not_passed = 0;
     bool no_pidfd = false, failure_seen = false;
     while (next < job_count || active > 0) {
         for (unsigned i = 0; i < parallel && next < job_count; i++) {
             if (slots[i].job != NULL)
                 continue;
-            if (failure_seen && jobs[next].limits.skip_after_failure)
+            if (failure_seen && jobs[next].limits.skip_after_failure) {
                 skip_job(&jobs[next]);
-            else if (slot_start(&slots[i], &jobs[next], i, parallel))
+                job_ended(&jobs[next], &ended, &not_passed, job_count);
+            } else if (slot_start(&slots[i], &jobs[next], i, parallel)) {
                 active++;
-            else
-                slots[i].job = NULL;
+            } else {
+                slots[i].job = NULL;        /* not started: a crash with the reason, and ended */
+                job_ended(&jobs[next], &ended, &not_passed, job_count);
+            }
             next++;
         }
         if (active == 0)
@@ -568,6 +589,7 @@ void sandbox_run_all(struct sandbox_job *jobs, size_t job_count, unsigned parall
                 slot_finish(s, status, &usage);
                 failure_seen = failure_seen || job->outcome != SANDBOX_PASS;
                 active--;
+                job_ended(job, &ended, &not_passed, job_count);
             } else {
                 slot_enforce_deadline(s, now);
             }

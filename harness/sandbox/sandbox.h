@@ -81,6 +81,13 @@ struct sandbox_job {
     size_t result_bytes;             /* bytes in result: a body that died may have written only part */
 };
 
+/* Told by sandbox_run_all, in the parent, each time one of its jobs ends (run, skipped or not
+ * started): how many of the job_count have ended, and how many of those did not pass. */
+typedef void (*sandbox_progress_fn)(size_t ended, size_t job_count, size_t not_passed, void *arg);
+
+/* The progress function of the sandbox_run_all calls that follow; NULL (the default) tells nobody. */
+void sandbox_set_progress(sandbox_progress_fn fn, void *arg);
+
 /* Runs every job, at most parallel at a time, and fills in their results. Never fails: a job whose
  * child cannot even be started is reported as a crash with the reason. */
 void sandbox_run_all(struct sandbox_job *jobs, size_t job_count, unsigned parallel);
