@@ -1,8 +1,8 @@
 # mk/bench.mk: the trace driver, the kit's trace suite and the lecture's summary table.
 #
 #   make bench                         the summary table, the scaling experiment (build/bench/scaling.svg),
-#                                      the COS 217 workloads and the targets; then real programs on every
-#                                      stage (harness/bench/bench_programs.py, build/bench/programs.md)
+#                                      the COS 217 workloads and the targets; the growing-buffers trace
+#                                      on stages 3-5; then real programs on every stage (harness/bench/bench_programs.py, build/bench/programs.md)
 #   make trace STAGE=n FILES="a.rep b.rep" [RUNS=5]
 #                                      replay trace files on stage n and on the C library
 #   make traces                        regenerate tests/traces/*.rep from the generator's fixed seeds
@@ -13,6 +13,8 @@ bench: $(B)/heapkit $(B)/heapkit-lab $(foreach s,$(STAGES),$(B)/$(s)/libheapmgr-
 	@echo "bench: the lecture's summary table measured on tests/traces, against the C library"
 	@mkdir -p $(B)/bench
 	$(B)/heapkit bench --traces tests/traces --out $(B)/bench
+	@echo "bench: the growing-buffers trace (realloc growing in place among small blocks) on stages 3-5 and on the C library"
+	for n in 3 4 5; do $(B)/heapkit trace --stage $$n --runs 3 tests/traces/perf/11-growing-buffers.rep || exit 1; done
 	@echo "bench: real programs (ls, sort, python3, cc1) on every stage's drop-in malloc, against the C library's"
 	python3 harness/bench/bench_programs.py --build $(B) --out $(B)/bench
 
