@@ -133,6 +133,18 @@ static const char *cause_words(const struct report_test *t, const char **label)
     return words;
 }
 
+/* Where a crash happened: the first frame of the runner's backtrace in its message ("heapmgr_free at
+ * heapmgr.c:308"), or NULL when the message has none (no crash, or addr2line was missing). */
+static const char *crash_site(const char *words, size_t *length)
+{
+    const char *frame = strstr(words, "\n  #0 ");
+    if (frame == NULL)
+        return NULL;
+    frame += strlen("\n  #0 ");
+    *length = (size_t)(line_end(frame) - frame);
+    return frame;
+}
+
 static void cause_shape(const char *words, char *shape, size_t cap)
 {
     shape_of(words, shape, cap);
@@ -147,6 +159,12 @@ static void cause_shape(const char *words, char *shape, size_t cap)
     char *numbers = strstr(shape, ": offsets");
     if (numbers != NULL)
         *numbers = '\0';
+    /* Crashes with the same signal are one cause only when they happened at the same place. */
+    size_t site_length;
+    const char *site = crash_site(words, &site_length);
+    size_t used = strlen(shape);
+    if (site != NULL && used < cap)
+        snprintf(shape + used, cap - used, " @ %.*s", (int)site_length, site);
 }
 
 static size_t gather_causes(const struct report *r, const struct report_stage *s, struct cause *causes)
@@ -219,6 +237,10 @@ static void print_causes(FILE *out, struct cause *causes, size_t n)
     for (size_t c = 0; c < n && c < CAUSES_SHOWN; c++) {
         fprintf(out, "    x%-3zu %s", causes[c].count, causes[c].label);
         print_line(out, "", causes[c].words, words_end(causes[c].words));
+        size_t site_length;
+        const char *site = crash_site(causes[c].words, &site_length);
+        if (site != NULL)
+            fprintf(out, ", in %.*s", (int)site_length, site);
         fputs("\n          in ", out);
         size_t named = causes[c].count < NAMES_SHOWN ? causes[c].count : NAMES_SHOWN;
         for (size_t k = 0; k < named; k++)
