@@ -9,7 +9,12 @@
  *     allocator runs: an allocator reads and writes its headers, footers and free chunks, never a
  *     block the program holds. free(p) and realloc(p) may touch p's own payload (realloc copies it;
  *     stages 1 and 2 copy up to the break, so realloc sees every payload).
- * Built with AddressSanitizer (make asan) the same marks are its poison. Without valgrind
+ *   - under valgrind, a freed block's payload past its first 16 bytes (where a free chunk keeps its
+ *     list links) is undefined once free returns: an allocator that decides anything on what the
+ *     program left in a freed block is reported ("depends on uninitialised value") at its line,
+ *     while copying those bytes or writing a header there is not.
+ * Built with AddressSanitizer (make asan) the same marks are its poison (but for freed payloads:
+ * poison would refuse the headers a split writes there). Without valgrind
  * (RUNNING_ON_VALGRIND is 0) or without its header, every function returns at once.
  */
 #include "runner_hook.h"
@@ -33,6 +38,11 @@ static void mark_defined(uint64_t at, uint64_t bytes) { ASAN_UNPOISON_MEMORY_REG
 static bool watching(void) { return RUNNING_ON_VALGRIND != 0; }
 static void mark_noaccess(uint64_t at, uint64_t bytes) { VALGRIND_MAKE_MEM_NOACCESS((void *)(uintptr_t)at, bytes); }
 static void mark_defined(uint64_t at, uint64_t bytes) { VALGRIND_MAKE_MEM_DEFINED((void *)(uintptr_t)at, bytes); }
+#define WATCH_FREED 1
+static void mark_undefined(uint64_t at, uint64_t bytes)
+{
+    VALGRIND_MAKE_MEM_UNDEFINED((void *)(uintptr_t)at, bytes);
+}
 #endif
 #endif
 
@@ -47,7 +57,10 @@ struct live {
 
 static struct live table[TABLE_SLOTS];
 static size_t table_used;
-static uint64_t last_brk;
+static uint64_t heap_first, last_brk;
+static struct live being_freed;      /* the block of the free under way, { 0, 0 } when none */
+
+enum { LINK_BYTES = 16 };            /* a free chunk's next and prev, at the start of its payload */
 
 static size_t slot_of(uint64_t mem) { return (size_t)((mem >> 4) * 0x9e3779b97f4a7c15ull) & (TABLE_SLOTS - 1); }
 
@@ -92,6 +105,7 @@ void runner_memcheck_break(uint64_t heap_start, uint64_t brk, uint64_t writable_
         return;
     if (last_brk == 0)
         last_brk = heap_start;
+    heap_first = heap_start;
     if (brk > last_brk)              /* grown: the new bytes are the allocator's */
         mark_defined(last_brk, brk - last_brk);
     uint64_t page_end = (brk + PAGE_BYTES - 1) & ~(uint64_t)(PAGE_BYTES - 1);
@@ -112,6 +126,7 @@ void runner_memcheck_before(uint32_t op, uint64_t a, uint64_t b)
         struct live *l = find(a);
         if (l != NULL) {
             mark_defined(l->mem, l->bytes);
+            being_freed = op == OP_FREE ? *l : (struct live){ 0, 0 };
             l->mem = UINT64_MAX;     /* gone from the program's hands */
         }
     }
@@ -123,6 +138,13 @@ void runner_memcheck_after(uint32_t op, uint64_t a, uint64_t b, uint64_t result)
         return;
     if (op == OP_REALLOC)
         set_all(false);
+#ifdef WATCH_FREED
+    /* Only inside the heap below the break: a freed mapping (stage 6) is gone, and must stay so. */
+    if (op == OP_FREE && being_freed.mem >= heap_first && being_freed.mem + being_freed.bytes <= last_brk &&
+        being_freed.bytes > LINK_BYTES)
+        mark_undefined(being_freed.mem + LINK_BYTES, being_freed.bytes - LINK_BYTES);
+#endif
+    being_freed = (struct live){ 0, 0 };
     if (op == OP_MALLOC)
         remember(result, a);
     else if (op == OP_CALLOC && (b == 0 || a <= UINT64_MAX / b))
