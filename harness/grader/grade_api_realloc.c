@@ -104,6 +104,31 @@ static bool realloc_leaves_the_rest(struct grade_ctx *t, bool shrink)
     return blocks_finish(t, &b, ok);
 }
 
+/* Stages 3-5, on a heap of over 1 MiB with no free chunk: a block of 100 bytes at the heap's end
+ * grown to 40000 bytes, so the heap grows. Whatever the stage's grow step, the chunk the block ends
+ * in holds at most 4 KiB it does not need: the rest of the grow is split off (the lecture's split),
+ * not kept in the block. */
+enum { REALLOC_KEPT_MAX = 4096 };
+static bool realloc_grow_splits(struct grade_ctx *t)
+{
+    if (!t->stage->walkable)
+        return true;
+    grade_phase(t, "after realloc grew the last block of a 1 MiB heap from 100 to 40000 bytes");
+    struct grade_blocks b = { .ignore_alignment = true };
+    bool ok = blocks_alloc(t, &b, (size_t)1 << 20) != SIZE_MAX && heap_take_top(t, &b);
+    size_t last = ok ? blocks_alloc(t, &b, 100) : SIZE_MAX;
+    ok = ok && last != SIZE_MAX && blocks_realloc(t, &b, last, 40000);
+    if (ok) {
+        size_t have = chunk_size(chunk_from_mem(b.items[last].mem)), need = chunk_bytes_for(40000);
+        if (have > need + REALLOC_KEPT_MAX)
+            ok = grade_fail(t, "expected the block's chunk to hold %zu bytes (and at most %d more), it holds %zu: "
+                            "what the grow brought beyond the request was not split off", need, REALLOC_KEPT_MAX,
+                            have);
+    }
+    grade_phase(t, "");
+    return blocks_finish(t, &b, ok);
+}
+
 bool api_realloc_shrink(struct grade_ctx *t)
 {
     static const size_t sizes[] = { 5000, 3000, 1000, 257, 64, 17, 1 };
@@ -113,7 +138,8 @@ bool api_realloc_shrink(struct grade_ctx *t)
 bool api_realloc_grow(struct grade_ctx *t)
 {
     static const size_t sizes[] = { 1, 24, 100, 1000, 4097, 20000, 70000 };
-    return realloc_leaves_the_rest(t, false) && realloc_resize(t, sizes, sizeof sizes / sizeof sizes[0]);
+    return realloc_leaves_the_rest(t, false) && realloc_grow_splits(t) &&
+           realloc_resize(t, sizes, sizeof sizes / sizeof sizes[0]);
 }
 
 /* realloc(p, 0) gives p back and returns NULL or a unique pointer that free accepts. */
