@@ -4,11 +4,11 @@ Called with the generated handout folder and its build folder; every check is em
   student.readme_commands_work   README.md is the students' (no instructor command, the stages not
                                  called reference stages); every make command in it dry-runs there
   student.assignment_md          ASSIGNMENT.md gives each group's points, says the checker is graded
-                                 (36 of stage 4's 171 points) and links docs/students.md
+                                 (its points of stage 4's, as the grader lists them) and links docs/students.md
   student.make_test              make test there exits 0 and points to make grade (no instructor file needed)
   student.make_handout_refused   make handout there stops with a message and status 2, no traceback
   student.unknown_variable       make grade STAGES=4 stops with a message naming STAGES
-  student.stub_fails_seam_test   api.seam_fails_on_first_malloc fails on the stage 4 stub
+  student.stub_fails_seam_test   robust.seam_fails_on_first_malloc fails on the stage 4 stub
   student.debug_in_handout       make debug there stops gdb in the stub's heapmgr_malloc (skipped without gdb)
   student.one_stage_alone        with stage 5 not compiling: make grade STAGE=4, make demo STAGE=4 and
                                  make run STAGE=4 still work
@@ -50,9 +50,15 @@ def check(emit, folder, hb, scratch):
          f'expected the students\' README with commands that work there; {len(commands)} commands, failing: '
          f'{bad[:3]}, instructor words: {instructor}')
     assignment = open(os.path.join(folder, 'ASSIGNMENT.md'), encoding='utf-8').read()
-    emit('checker.*` tests (36 of the 171 points)' in assignment and 'docs/students.md' in assignment,
-         'student.assignment_md', 'expected ASSIGNMENT.md to give the checker\'s 36 of 171 points on stage 4 '
-         'and to link docs/students.md')
+    # The checker's points and the stage's, as the handout's own grader lists stage 4's tests.
+    listing = _run([os.path.join(hb, 'heapkit'), 'grade', '--stage', '4', '--list'], folder).stdout.split('\n')
+    rows = [line.split() for line in listing if len(line.split()) == 3 and line.split()[0] == '4']
+    total = sum(int(points) for _, _, points in rows)
+    checker = sum(int(points) for _, name, points in rows if name.startswith('checker.'))
+    said = f'checker.*` tests ({checker} of the {total} points)'
+    emit(checker > 0 and said in assignment and 'docs/students.md' in assignment, 'student.assignment_md',
+         f'expected ASSIGNMENT.md to give the checker\'s {checker} of {total} points on stage 4 (its grader\'s '
+         f'listing) and to link docs/students.md')
     r = _run(mk + ['test'], folder)
     emit(r.returncode == 0 and 'make grade' in r.stdout, 'student.make_test',
          f'expected make test in the handout to exit 0 and point to make grade; got {r.returncode}: '
@@ -64,14 +70,14 @@ def check(emit, folder, hb, scratch):
     r = _run(mk + ['grade', 'STAGES=4'], folder)
     emit(r.returncode == 2 and 'unknown make variable STAGES' in r.stderr, 'student.unknown_variable',
          f'expected make grade STAGES=4 to stop naming STAGES; got {r.returncode}: {_tail(r.stdout + r.stderr)}')
-    r = _run([os.path.join(hb, 'heapkit'), 'grade', '--stage', '4', '--only', 'api.seam_fails_on_first_malloc',
+    r = _run([os.path.join(hb, 'heapkit'), 'grade', '--stage', '4', '--only', 'robust.seam_fails_on_first_malloc',
               '--format', 'json'], folder)
     try:
         status = json.loads(r.stdout)['tests'][0]['status']
     except (ValueError, KeyError, IndexError):
         status = f'no report ({_tail(r.stderr)})'
     emit(status == 'fail', 'student.stub_fails_seam_test',
-         f'expected api.seam_fails_on_first_malloc to fail on the stub; got {status}')
+         f'expected robust.seam_fails_on_first_malloc to fail on the stub; got {status}')
     if shutil.which('gdb'):
         batch = os.path.join(scratch, 'student-batch.gdb')
         with open(batch, 'w', encoding='utf-8') as f:
